@@ -1,0 +1,56 @@
+# The two commands a reader needs: `make book` and `make test`. Both set up .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# TensorFlow's C++ start-up logging would otherwise land on the pages.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+
+.PHONY: help venv book test serve clean lock
+
+help:
+	@echo "make book   build the whole book into _build/html (every cell executed)"
+	@echo "make test   build, then run every test (Sybil examples of every page included)"
+	@echo "make serve  preview _build/html on http://$(HOST):$(PORT)/"
+	@echo "make clean  remove _build (keeps .venv); 'make distclean' removes .venv too"
+	@echo "make lock   regenerate requirements.txt from requirements.in"
+
+# (Re)create the virtual environment when it is missing or requirements.txt changed.
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is needed; run make with PYTHON=python3.11 (found " + sys.version.split()[0] + ")")'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+test: book
+	$(BIN)/python -m pytest
+
+serve:
+	@test -d _build/html || { echo "error: _build/html does not exist; run 'make book' first" >&2; exit 2; }
+	@echo "Serving _build/html on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server --bind $(HOST) --directory _build/html $(PORT)
+
+clean:
+	rm -rf _build .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)
+
+# requirements.txt pins every package for Linux, macOS and Windows, Python 3.11+.
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --universal --python-version 3.11 requirements.in -o requirements.txt

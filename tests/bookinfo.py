@@ -1,0 +1,46 @@
+"""Facts about the book that tests and tools share: where pages are, which languages exist."""
+
+from __future__ import annotations
+
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+BUILD_HTML = ROOT / "_build" / "html"
+
+
+def config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def languages() -> list[str]:
+    """The book's languages, source language first, as listed in _config.yml."""
+    return list(config()["sphinx"]["config"]["book_languages"])
+
+
+def source_language() -> str:
+    return languages()[0]
+
+
+def pages(lang: str) -> list[Path]:
+    """Every page of one language, as paths relative to book/<lang>/."""
+    base = BOOK / lang
+    return sorted(p.relative_to(base) for p in base.rglob("*.md"))
+
+
+def sybil_parsers() -> list:
+    """The parsers that find runnable examples in a page.
+
+    ``{code-cell} ipython3`` cells are run as Python (Sybil's PythonCodeBlockParser
+    only looks for the language ``python``); ```python blocks are doctests.
+    """
+    from sybil.evaluators.python import PythonEvaluator
+    from sybil.parsers.myst import CodeBlockParser, PythonCodeBlockParser
+
+    return [
+        CodeBlockParser(language="ipython3", evaluator=PythonEvaluator()),
+        PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
+    ]

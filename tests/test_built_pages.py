@@ -1,0 +1,53 @@
+"""The built pages show what was executed: clean outputs, the summary, the figures, the predictions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.bookinfo import languages, pages
+
+LOG_NOISE = re.compile(
+    r"absl::InitializeLog|cudart_stub|oneDNN|cpu_feature_guard|I0000 |W0000 |E0000 |"
+    r"Traceback \(most recent call last\)|DeprecationWarning|FutureWarning"
+)
+NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def page_ids():
+    return [f"book/{lang}/{p.with_suffix('.html').as_posix()}" for lang in languages() for p in pages(lang)]
+
+
+@pytest.mark.parametrize("rel", page_ids())
+def test_outputs_are_free_of_logs_and_warnings(soup_of, rel):
+    soup = soup_of(rel)
+    stderr = soup.select(".output.stderr, .stderr")
+    assert not stderr, f"{rel}: stderr output on the page: {stderr[0].get_text()[:200]!r}"
+    for output in soup.select(".cell_output"):
+        text = output.get_text()
+        match = LOG_NOISE.search(text)
+        assert not match, f"{rel}: log or warning line in an output: {text[:300]!r}"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_linear_regression_page_shows_summary_figure_and_predictions(soup_of, lang):
+    rel = f"book/{lang}/linear_regression.html"
+    soup = soup_of(rel)
+    outputs = [o.get_text() for o in soup.select(".cell_output")]
+    summary = next((t for t in outputs if "Total params" in t), None)
+    assert summary is not None, f"{rel}: model.summary() output missing"
+    assert "(None, 1)" in summary and re.search(r"Total params: 2\b", summary), summary
+    figures = soup.select(".cell_output img")
+    assert figures, f"{rel}: the loss curve was not drawn"
+    prediction = next((t for t in outputs if t.strip().startswith("[[")), None)
+    assert prediction is not None, f"{rel}: the printed predictions are missing"
+    values = [float(v) for v in NUMBER.findall(prediction)]
+    assert len(values) == 2, prediction
+    assert values[0] == pytest.approx(-4, abs=0.05) and values[1] == pytest.approx(-3, abs=0.05), prediction
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_sgd_page_draws_the_batch_size_figure(soup_of, lang):
+    soup = soup_of(f"book/{lang}/sgd.html")
+    assert soup.select(".cell_output img"), "batch size figure missing"
