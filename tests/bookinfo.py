@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+import os
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
-BUILD_HTML = ROOT / "_build" / "html"
+# Tests of the built site read _build/html unless BOOK_HTML points elsewhere.
+BUILD_HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
 def config() -> dict:
