@@ -32,8 +32,23 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
+# Every notebook page (MyST text notebooks carry a kernelspec in their header).
+NOTEBOOKS = $(shell grep -rl --include='*.md' '^kernelspec:' book | sort)
+CACHE := _build/.jupyter_cache
+
+# A forced build: the execution cache is wiped first, so every cell of every page
+# runs again. The pages are executed in parallel (one kernel per core) by
+# jupyter-cache; Jupyter Book then renders those fresh outputs
+# (execute_notebooks: cache). A page whose execution failed is not cached, so
+# the build runs it again itself and stops on the error (raise_on_error).
 book: $(STAMP)
-	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute $(CACHE)
+	@mkdir -p _build
+	@echo "Executing $(words $(NOTEBOOKS)) pages in parallel (log: _build/execute.log)"
+	@yes | $(BIN)/jcache notebook -p $(CACHE) add --reader jupytext $(NOTEBOOKS) > _build/execute.log 2>&1
+	@$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 300 >> _build/execute.log 2>&1 \
+		|| { tail -n 40 _build/execute.log; exit 1; }
+	@sed -n '/^succeeded:/,$$p' _build/execute.log
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 test: book
