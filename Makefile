@@ -51,8 +51,10 @@ book: $(STAMP)
 	@sed -n '/^succeeded:/,$$p' _build/execute.log
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
+# Both cores: pytest-xdist keeps each file on one worker (--dist loadfile), so a
+# page's examples still run in order in one namespace.
 test: book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 serve:
 	@test -d _build/html || { echo "error: _build/html does not exist; run 'make book' first" >&2; exit 2; }
@@ -69,3 +71,16 @@ distclean: clean
 lock:
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile --universal --python-version 3.11 requirements.in -o requirements.txt
+
+# Translations (CONTRIBUTING.md). After reviewing book/<LANG>/<PAGE>.md against the current
+# source page, record that it translates that revision: make translation-synced PAGE=sgd LANG=en
+# LANG must be given on the command line: in the environment it is the locale (en_US.UTF-8).
+.PHONY: translation-synced translation-check
+translation-synced: $(STAMP)
+	@test -n "$(PAGE)" || { echo "error: say which page: make translation-synced PAGE=linear_regression LANG=en" >&2; exit 2; }
+	@test "$(origin LANG)" = "command line" || { echo "error: say which language: make translation-synced PAGE=$(PAGE) LANG=en" >&2; exit 2; }
+	PYTHONUTF8=1 $(BIN)/python tools/translations.py sync "$(PAGE)" --lang "$(LANG)"
+
+# The translation status table, then every missing or stale page, parity or glossary problem.
+translation-check: $(STAMP)
+	PYTHONUTF8=1 $(BIN)/python tools/translations.py check
