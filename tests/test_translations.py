@@ -1,0 +1,473 @@
+"""Translations cannot silently drift: parity, staleness and the glossary, over every language.
+
+The first tests check the book as it is (CI fails here, naming the file and the
+command that fixes it). The others plant each kind of drift in a scratch copy
+of the book (tmp_path, never the real tree) and show that it is caught, and
+that a third language needs no code change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tokenize
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from tests.bookinfo import ROOT, languages, pages, source_language
+from tools import translations as tr
+
+SOURCE = source_language()
+TRANSLATIONS = languages()[1:]
+SOURCE_PAGES = [p.with_suffix("").as_posix() for p in pages(SOURCE)]
+TOOL = ROOT / "tools" / "translations.py"
+# What a scratch copy of the book needs: the pages, the configuration, the extensions.
+COPIED = ["book", "_ext", "_static", "_config.yml", "_toc.yml", "glossary.yml"]
+
+
+def no_problems(problems: list[tr.Problem], what: str) -> None:
+    """The assertion every check ends in: one line per problem, naming the file and the fix."""
+    assert not problems, f"{what}:\n" + "\n".join(str(p) for p in problems)
+
+
+# --- the book as it is --------------------------------------------------------------------
+
+
+def test_the_languages_are_the_ones_in_config():
+    assert tr.languages(ROOT) == languages()
+    assert len(languages()) >= 2, languages()
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_every_page_exists_in_every_language(lang):
+    problems = [p for p in tr.parity_problems(ROOT, [lang]) if p.check in ("missing", "toc")
+                or "has no source page" in p.message]
+    no_problems(problems, f"pages of book/{SOURCE}/ and book/{lang}/ differ")
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("page", SOURCE_PAGES)
+def test_translation_mirrors_its_source(page, lang):
+    no_problems(tr.page_parity(ROOT, page, lang),
+                f"book/{lang}/{page}.md does not mirror book/{SOURCE}/{page}.md")
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("page", SOURCE_PAGES)
+def test_translation_is_up_to_date(page, lang):
+    no_problems([p for p in tr.staleness_problems(ROOT, [lang]) if p.path == tr.page_rel(lang, page)],
+                "a translation is missing or stale")
+
+
+def test_glossary_follows_its_schema():
+    no_problems(tr.glossary_schema_problems(ROOT), "glossary.yml")
+    entries = tr.load_glossary(ROOT)
+    assert len(entries) >= 30, "the glossary lost its terms"
+    assert all(SOURCE in e for e in entries)
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_prose_follows_the_glossary(lang):
+    no_problems(tr.glossary_problems(ROOT, [lang]), f"off-glossary terms in book/{lang}/ (glossary.yml)")
+
+
+def test_translated_pages_record_their_source_in_valid_jupytext():
+    import jupytext
+    for lang in TRANSLATIONS:
+        for page in SOURCE_PAGES:
+            path = ROOT / tr.page_rel(lang, page)
+            if not path.exists():
+                continue  # reported by test_every_page_exists_in_every_language
+            notebook = jupytext.read(path, fmt="md:myst")
+            assert notebook.metadata["kernelspec"]["name"] == "python3", path
+            record = notebook.metadata.get("translation")
+            if record is not None:
+                assert record["source"] == tr.page_rel(SOURCE, page), path
+                assert isinstance(record["source_sha256"], str), path
+
+
+# --- scratch copies ---------------------------------------------------------------------
+
+
+def copy_book(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    """A scratch copy of the book whose translations are all recorded as up to date."""
+    root = copy_book(tmp_path / "book-copy")
+    for lang in TRANSLATIONS:
+        for page in tr.page_names(root, SOURCE):
+            if (root / tr.page_rel(lang, page)).exists():
+                tr.sync(root, page, lang, force=True)
+    return root
+
+
+def problems_of(root: Path) -> set[str]:
+    return {str(p) for p in tr.all_problems(root)}
+
+
+def new_problems(root: Path, before: set[str]) -> list[str]:
+    """Problems that a plant added (the copy may carry others from work in progress)."""
+    return sorted(problems_of(root) - before)
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True,
+                          encoding="utf-8", check=False, env={**os.environ, "PYTHONUTF8": "1"})
+
+
+PAGE = "linear_regression" if "linear_regression" in SOURCE_PAGES else SOURCE_PAGES[-1]
+LANG = TRANSLATIONS[0]
+
+
+def test_plant_a_deleted_translation(book):
+    before = problems_of(book)
+    (book / tr.page_rel(LANG, PAGE)).unlink()
+    found = new_problems(book, before)
+    rel = tr.page_rel(LANG, PAGE)
+    assert any(line.startswith(f"{rel}: missing") for line in found), found
+    with pytest.raises(AssertionError) as failure:
+        no_problems(tr.staleness_problems(book, [LANG]), "a translation is missing or stale")
+    message = str(failure.value)
+    assert rel in message and f"python tools/translations.py start {PAGE} --lang {LANG}" in message
+
+    result = run_tool("--root", str(book), "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert any(l.startswith(f"{rel}: missing") for l in result.stdout.splitlines()), result.stdout
+    assert re.search(rf"^{re.escape(PAGE)}\s+source\s+missing", result.stdout, re.MULTILINE), result.stdout
+
+
+def first_number(code: str) -> tuple[int, int, str]:
+    """(line in the code, column, text) of its first number literal."""
+    for token in tokenize.generate_tokens(StringIO(code).readline):
+        if token.type == tokenize.NUMBER:
+            return token.start[0], token.start[1], token.string
+    raise AssertionError("no number in the code")
+
+
+def test_plant_a_code_line_changed_in_the_translation_only(book):
+    before = problems_of(book)
+    rel = tr.page_rel(LANG, PAGE)
+    path = book / rel
+    page = tr.read_page(book, rel)
+    cell = next(c for c in page.cells if any(ch.isdigit() for ch in c.code))
+    line, col, number = first_number(cell.code)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = cell.code_line + line - 1
+    lines[at - 1] = lines[at - 1][:col] + str(int(float(number)) + 7) + lines[at - 1][col + len(number):]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+    found = new_problems(book, before)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{rel}:{at}: code cell {cell.ordinal} (line {cell.line}): line {at}"), found
+    assert tr.page_rel(SOURCE, PAGE) in found[0]
+    with pytest.raises(AssertionError, match=re.escape(f"{rel}:{at}")):
+        no_problems(tr.page_parity(book, PAGE, LANG), "parity")
+    # and sync refuses to record a translation that does not mirror its source
+    result = run_tool("--root", str(book), "sync", PAGE, "--lang", LANG)
+    assert result.returncode == 2 and "not synced" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_plant_the_source_edited_without_sync(book):
+    before = problems_of(book)
+    source = book / tr.page_rel(SOURCE, PAGE)
+    source.write_text(source.read_text(encoding="utf-8") + "\n원문에 새 문장을 더했습니다.\n", encoding="utf-8")
+    found = new_problems(book, before)
+    stale = [tr.page_rel(lang, PAGE) for lang in TRANSLATIONS]
+    assert sorted(line.split(":", 1)[0] for line in found) == sorted(stale), found
+    for line in found:
+        assert "stale" in line and f"changed since it was translated" in line, line
+    fix = f"make translation-synced PAGE={PAGE} LANG={LANG}"
+    with pytest.raises(AssertionError) as failure:
+        no_problems(tr.staleness_problems(book, [LANG]), "a translation is missing or stale")
+    assert stale[0] in str(failure.value) and fix in str(failure.value)
+
+    result = run_tool("--root", str(book), "check")
+    assert result.returncode == 1 and fix in result.stdout and "Traceback" not in result.stderr
+    # Recording the reviewed translation is one command, and it touches only the front matter.
+    text = (book / stale[0]).read_text(encoding="utf-8")
+    result = run_tool("--root", str(book), "sync", PAGE, "--lang", LANG)
+    assert result.returncode == 0, result.stderr
+    after = (book / stale[0]).read_text(encoding="utf-8")
+    assert after.split("\n---\n", 1)[1] == text.split("\n---\n", 1)[1]
+    assert tr.page_status(book, PAGE, LANG).state == tr.CURRENT
+
+
+def test_plant_an_off_glossary_term(book):
+    before = problems_of(book)
+    entry = next(e for e in tr.load_glossary(book) if e.get(f"avoid_{SOURCE}"))
+    variant = entry[f"avoid_{SOURCE}"][0]
+    rel = tr.page_rel(SOURCE, PAGE)
+    path = book / rel
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    prose_line = text.count("\n") + 3
+    text += (
+        f"\n\n이 문장은 {variant}을 씁니다. 인라인 코드 `{variant}`는 검사하지 않습니다.\n\n"
+        f"```{{code-cell}} ipython3\n# {variant}\nlabel = \"{variant}\"\n```\n\n"
+        f"```text\n{variant}\n```\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    glossary = [p for p in tr.glossary_problems(book, [SOURCE]) if str(p) not in before]
+    assert [(p.path, p.line) for p in glossary] == [(rel, prose_line)], glossary
+    assert repr(variant) in glossary[0].message and repr(entry[SOURCE]) in glossary[0].message
+    column = len("이 문장은 ") + 1
+    with pytest.raises(AssertionError, match=re.escape(f"{rel}:{prose_line}: column {column}: {variant!r}")):
+        no_problems(glossary, "off-glossary terms")
+
+
+# --- the rules in detail ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("translated", "source"), [
+    ("x = 1  # one\n", "x = 1  # 하나\n"),
+    ('print("cost:", c)\n', 'print("비용:", c)\n'),
+    ('def f():\n    """Doc."""\n    return 1\n', 'def f():\n    """문서."""\n    return 1\n'),
+    ('print(f"{n} epochs, {m} updates")\n', 'print(f"에포크 {n}, 갱신 {m}번")\n'),
+    ('print(f"{a}: {b:.4f}")\n', 'print(f"{b:.4f}의 {a}")\n'),
+    ("%matplotlib inline\nx = 1\n", "%matplotlib inline\nx = 1  # 주석\n"),
+])
+def test_same_program_up_to_comments_and_strings(translated, source):
+    assert tr.code_difference(translated, source) is None
+
+
+@pytest.mark.parametrize(("translated", "source", "line"), [
+    ("x = 2\n", "x = 1\n", 1),
+    ("a = 1\nb = f(a)\n", "a = 1\nb = g(a)\n", 2),
+    ("a = 1\nb = 2\nc = 3\n", "a = 1\nb = 2\n", 3),
+    ('print(f"{b:.2f}")\n', 'print(f"{b:.4f}")\n', 1),
+    ('print(f"{a}")\n', 'print(f"{b}")\n', 1),
+    ("%matplotlib widget\n", "%matplotlib inline\n", 1),
+    ("x = (\n", "x = 1\n", 1),
+])
+def test_a_different_program_is_found_at_its_line(translated, source, line):
+    found = tr.code_difference(translated, source)
+    assert found is not None and found[0] == line, found
+
+
+def page_text(cells: str) -> str:
+    return "---\njupytext:\n  text_representation:\n    format_name: myst\n---\n\n# Title\n\n" + cells
+
+
+def test_parity_compares_doctests_tags_figures_and_headings():
+    src = tr.parse_page(page_text(
+        "## A\n\n```{code-cell} ipython3\n:tags: [hide-cell]\n\nx = 1\n```\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: 그림\n---\nplt.plot([x])\n```\n\n"
+        "```python\n>>> x + 1\n2\n```\n\n### B\n"), "book/ko/p.md")
+    same = tr.parse_page(page_text(
+        "## A\n\n```{code-cell} ipython3\n:tags: [hide-cell]\n\nx = 1  # one\n```\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: figure\n---\nplt.plot([x])\n```\n\n"
+        "```python\n>>> x + 1\n2\n```\n\n### B\n"), "book/en/p.md")
+    assert tr.compare_pages(same, src) == []
+    drifted = tr.parse_page(page_text(
+        "## A\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nx = 1\n```\n\n"
+        "```{code-cell} ipython3\nplt.plot([x])\n```\n\n"
+        "```python\n>>> x + 1\n3\n```\n\n## B\n"), "book/en/p.md")
+    messages = "\n".join(str(p) for p in tr.compare_pages(drifted, src))
+    assert "book/en/p.md:11: code cell 1 (line 11): option tags is ['remove-cell'], the source has ['hide-cell']" \
+        in messages
+    assert "book/en/p.md:17: code cell 2 (line 17): option mystnb of the source is missing" in messages
+    assert "book/en/p.md:22: ```python block 1 (line 21), example 1: expects '3', book/ko/p.md line 27 expects '2'" \
+        in messages
+    assert "book/en/p.md: 0 figure cells (cells []), book/ko/p.md has 1 (cells [2])" in messages
+    assert "book/en/p.md:26: headings differ" in messages and "heading 3 is level 2 (## B)" in messages
+
+
+def test_prose_excludes_code_math_and_links():
+    page = tr.parse_page(page_text(
+        "본문 `코드` $x$ [링크](https://example.org/레이어) {doc}`레이어`\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: 그림 설명\n---\nx = 1\n```\n\n"
+        ":::{admonition} 풀이\n:class: dropdown\n\n안쪽 문장\n:::\n\n$$\nx = 레이어\n$$\n"))
+    prose = {line: text.strip() for line, text in page.prose}
+    assert "레이어" not in " ".join(prose.values())
+    assert "본문" in prose[9] and "코드" not in prose[9]
+    assert any(text == "그림 설명" for text in prose.values())
+    assert any(text == "풀이" for text in prose.values())
+    assert any(text == "안쪽 문장" for text in prose.values())
+
+
+def test_variant_matching():
+    assert tr.variant_pattern("레이어").search("출력 레이어를 쌓습니다")
+    assert not tr.variant_pattern("레이어").search("플레이어")
+    assert tr.variant_pattern("Tensorflow").search("tensorflow is")
+    assert not tr.variant_pattern("Tensorflow").search("TensorFlow is")
+    assert not tr.variant_pattern("mini batch").search("mini batches")
+    assert tr.variant_pattern("경사 하강 법").search("경사  하강 법으로")
+
+
+def test_sync_writes_only_the_record_and_keeps_line_endings(tmp_path):
+    text = "---\njupytext:\n  format_name: myst\ntranslation:\n  source: old\n  source_sha256: 'abc'\n---\n\n# T\r\nbody\n"
+    once = tr.with_record(text, "book/ko/p.md", "0123456789ab")
+    assert once.endswith("---\n\n# T\r\nbody\n")
+    assert "jupytext:\n  format_name: myst\n" in once and "old" not in once
+    assert tr.with_record(once, "book/ko/p.md", "0123456789ab") == once
+    # a digest of digits only stays a string
+    assert yaml.safe_load(once.split("---\n")[1])["translation"]["source_sha256"] == "0123456789ab"
+    crlf = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    written = tr.with_record(crlf, "book/ko/p.md", "0123456789ab")
+    assert written.count("\n") == written.count("\r\n") and written.endswith("---\r\n\r\n# T\r\nbody\r\n")
+    assert tr.rule.front_matter(written)["translation"]["source"] == "book/ko/p.md"
+
+
+def test_the_source_digest_ignores_line_endings(tmp_path):
+    lf, crlf = tmp_path / "lf.md", tmp_path / "crlf.md"
+    lf.write_bytes(b"# \xec\x9d\xb4\nline\n")
+    crlf.write_bytes(b"# \xec\x9d\xb4\r\nline\r\n")
+    assert tr.rule.source_digest(lf) == tr.rule.source_digest(crlf)
+
+
+def test_start_copies_the_source_with_its_labels_renamed(book):
+    (book / tr.page_rel(LANG, PAGE)).unlink()
+    result = run_tool("--root", str(book), "start", PAGE, "--lang", LANG)
+    assert result.returncode == 0, result.stderr
+    text = (book / tr.page_rel(LANG, PAGE)).read_text(encoding="utf-8")
+    assert f"({SOURCE}_" not in text and f"<{SOURCE}_" not in text
+    assert tr.page_parity(book, PAGE, LANG) == []
+    status = tr.page_status(book, PAGE, LANG)
+    assert status.state == tr.STALE and status.unrecorded
+    again = run_tool("--root", str(book), "start", PAGE, "--lang", LANG)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_diff_shows_what_changed_in_the_source(book):
+    git = ["git", "-C", str(book), "-c", "user.name=t", "-c", "user.email=t@example.org",
+           "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "book"], check=True)
+    source = book / tr.page_rel(SOURCE, PAGE)
+    source.write_text(source.read_text(encoding="utf-8") + "\n새로 더한 문장입니다.\n", encoding="utf-8")
+    result = run_tool("--root", str(book), "diff", PAGE, "--lang", LANG)
+    assert result.returncode == 0, result.stderr
+    assert "+새로 더한 문장입니다." in result.stdout
+
+
+def test_the_make_target_runs_sync_and_demands_both_variables():
+    make = shutil.which("make")
+    assert make, "make is needed for `make translation-synced`"
+    keep_venv = ["-o", ".venv/.installed-requirements"]
+    dry = subprocess.run([make, "-n", *keep_venv, "translation-synced", "PAGE=sgd", "LANG=en"],
+                         cwd=ROOT, capture_output=True, text=True, check=False)
+    assert dry.returncode == 0, dry.stderr
+    assert 'tools/translations.py sync "sgd" --lang "en"' in dry.stdout
+    for args in (["PAGE=sgd"], ["LANG=en"]):
+        run = subprocess.run([make, "-s", *keep_venv, "translation-synced", *args], cwd=ROOT,
+                             capture_output=True, text=True, check=False,
+                             env={**os.environ, "LANG": "C.UTF-8"})
+        assert run.returncode != 0 and "make translation-synced PAGE=" in run.stderr, run
+
+
+def test_the_tool_reports_bad_input_in_one_line():
+    for args in (["sync", "sgd", "--lang", "xx"], ["sync", "no_such_page", "--lang", LANG],
+                 ["--root", "/nonexistent", "check"]):
+        result = run_tool(*args)
+        assert result.returncode == 2, (args, result)
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
+# --- a third language ---------------------------------------------------------------------
+
+
+def add_language(root: Path, lang: str, name: str, like: str) -> None:
+    """Add a language as a contributor would: config, a _toc.yml part, pages (copied from `like`)."""
+    config_path = root / "_config.yml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["sphinx"]["config"]["book_languages"][lang] = name
+    config["execute"]["execute_notebooks"] = "off"  # the notice, not the cells, is under test
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    toc_path = root / "_toc.yml"
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    parts = toc["parts"]
+    last = max(k for k, part in enumerate(parts)
+               if any(c.get("file", "").startswith(f"book/{like}/") for c in part.get("chapters", [])))
+    chapters = [{"file": c["file"].replace(f"book/{like}/", f"book/{lang}/", 1)} for c in parts[last]["chapters"]]
+    parts.insert(last + 1, {"caption": name, "chapters": chapters})
+    toc_path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    for path in (root / "book" / like).rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(rf"^\({like}_", f"({lang}_", text, flags=re.MULTILINE).replace(f"<{like}_", f"<{lang}_")
+        target = root / "book" / lang / path.relative_to(root / "book" / like)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def test_a_new_language_needs_no_code_change(book):
+    before = problems_of(book)
+    add_language(book, "ja", "日本語", like=LANG)
+    assert tr.languages(book)[-1] == "ja"
+    # parity and staleness pick the language up: the copies mirror their source and are current
+    # (a page that LANG lacks, from work in progress, is missing in ja too)
+    lacking = {p for p in tr.page_names(book, SOURCE) if not (book / tr.page_rel(LANG, p)).exists()}
+    assert [p for p in new_problems(book, before)
+            if not any(p.startswith(f"book/ja/{name}.md: missing") for name in lacking)] == []
+    assert all(row["ja"].state == tr.CURRENT for page, row in tr.status_table(book)
+               if (book / tr.page_rel(LANG, page)).exists())
+    # ... and a drift in it is found
+    ja_page = book / tr.page_rel("ja", PAGE)
+    ja_page.write_text(ja_page.read_text(encoding="utf-8").replace("np.float32", "np.float64", 1),
+                       encoding="utf-8")
+    assert any(p.startswith(f"book/ja/{PAGE}.md:") and "code cell" in p for p in new_problems(book, before))
+    ja_page.write_text(ja_page.read_text(encoding="utf-8").replace("np.float64", "np.float32", 1),
+                       encoding="utf-8")
+    # edit the source page: the ja page is reported stale
+    source = book / tr.page_rel(SOURCE, PAGE)
+    source.write_text(source.read_text(encoding="utf-8") + "\n원문에 새 문장을 더했습니다.\n", encoding="utf-8")
+    found = new_problems(book, before)
+    assert any(p.startswith(f"book/ja/{PAGE}.md: stale") and f"LANG=ja" in p for p in found), found
+    result = run_tool("--root", str(book), "status")
+    assert result.returncode == 1 and f"book/ja/{PAGE}.md: stale" in result.stdout
+    assert re.search(r"^page\s+ko \(source\)\s+en\s+ja$", result.stdout, re.MULTILINE), result.stdout
+
+    # the book builds with the new language, warnings as errors, and shows the notice
+    build = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), "--path-output", str(book),
+         "-W", "-n", "--keep-going"],
+        cwd=book, capture_output=True, text=True, check=False, timeout=600,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"},
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    html = book / "_build" / "html" / "book"
+
+    def soup(rel: str) -> BeautifulSoup:
+        return BeautifulSoup((html / rel).read_text(encoding="utf-8"), "html.parser")
+
+    built_pages = [f.split("/", 2)[2] for f in tr.toc_files(book) if f.startswith("book/ja/")]
+    assert PAGE in built_pages, built_pages
+    for page in built_pages:
+        built = soup(f"ja/{page}.html")
+        notice = built.select_one(".translation-stale")
+        if page == PAGE:
+            assert notice is not None, f"ja/{page}.html: no stale notice"
+            assert notice.select_one("a")["href"] == f"{'../' * (page.count('/') + 1)}{SOURCE}/{page}.html"
+            assert "out of date" in notice.get_text()  # no Japanese text: the English fallback
+            assert built.find("html")["lang"] == "ja"
+        elif tr.page_status(book, page, "ja").state == tr.CURRENT:
+            assert notice is None, f"ja/{page}.html: notice on a page that is up to date"
+    assert soup(f"{LANG}/{PAGE}.html").select_one(".translation-stale") is not None
+    assert soup(f"{SOURCE}/{PAGE}.html").select_one(".translation-stale") is None
+
+    status = soup("translation_status.html")
+    table = status.select_one("table.translation-status")
+    assert "日本語 (ja)" in table.get_text()
+    rows = {r.select("td")[0].select_one("a")["href"]: r.select("td")[1:] for r in table.select("tbody tr")
+            if r.select_one("td a")}
+    cells = rows[f"{SOURCE}/{PAGE}.html"]
+    assert [c.select_one("p")["class"] for c in cells] == [["translation-status-stale"]] * len(cells)
