@@ -1,0 +1,71 @@
+"""Keep every page free of requests to other sites: no Thebe, no CDN assets.
+
+Jupyter Book 1 always loads the ``sphinx_thebe`` extension, whatever ``launch_buttons.thebe``
+says, and sphinx-thebe adds to every page, unconditionally:
+
+- an inline script ``const THEBE_JS_URL = "https://unpkg.com/thebe@.../index.js"; ...``
+  (twice under Jupyter Book 1, which makes Chromium log "Identifier 'THEBE_JS_URL' has
+  already been declared"), ``sphinx-thebe.js`` and ``sphinx-thebe.css``;
+- a ``<script type="text/x-thebe-config">`` block pointing at mybinder.org, appended to
+  every doctree.
+
+sphinx-thebe has no setting that turns this off, and the extension list of Jupyter Book 1
+cannot drop it from ``_config.yml``. So once every extension is loaded, this extension
+disconnects sphinx-thebe's event handlers and removes its stylesheet. The ``thebe-button``
+directive stays registered (a page that used it would still build), but nothing of Thebe
+reaches the pages. The book offers "Open in Colab" and a notebook download instead
+(book_notebooks.py).
+
+It also warns (an error under ``-W``) when any extension or setting adds a script or a
+stylesheet that lives on another site, so that a new CDN asset fails the build instead of
+the offline tests.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+THEBE_MODULE = "sphinx_thebe"
+THEBE_ASSETS = {"sphinx-thebe.css", "sphinx-thebe.js"}
+
+
+def drop_thebe(app: Sphinx, config: Config) -> None:
+    dropped = 0
+    for listeners in app.events.listeners.values():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "") == THEBE_MODULE:
+                app.disconnect(listener.id)
+                dropped += 1
+    app.registry.css_files = [(f, a) for f, a in app.registry.css_files if f not in THEBE_ASSETS]
+    app.registry.js_files = [(f, a) for f, a in app.registry.js_files if f not in THEBE_ASSETS]
+    if dropped:
+        logger.verbose("[book_offline] removed %d sphinx-thebe event handlers", dropped)
+
+
+_reported: set[str] = set()
+
+
+def is_remote(uri: str) -> bool:
+    return uri.startswith(("http://", "https://", "//"))
+
+
+def warn_about_remote_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    for key in ("script_files", "css_files"):
+        for asset in context.get(key, []):
+            uri = str(getattr(asset, "filename", asset) or "")
+            if is_remote(uri) and uri not in _reported:
+                _reported.add(uri)
+                logger.warning(
+                    "[book_offline] %s loads %s from another site; the book must work offline", pagename, uri
+                )
+
+
+def setup(app: Sphinx) -> dict:
+    # config-inited is emitted after every extension's setup(), whatever their order.
+    app.connect("config-inited", drop_thebe)
+    app.connect("html-page-context", warn_about_remote_assets)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

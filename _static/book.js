@@ -1,0 +1,13 @@
+/* Loaded in <head>, before the page is drawn.
+ *
+ * pydata-sphinx-theme's first inline script sets <html data-theme> to the configured
+ * default mode ("auto", see html_context in _config.yml) until its deferred script runs;
+ * "auto" matches neither the light nor the dark colours, so the first page of a visit
+ * would be drawn without them. Resolve "auto" to the reader's preference right away. */
+(function () {
+  var root = document.documentElement;
+  if (root.dataset.theme !== "light" && root.dataset.theme !== "dark") {
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    root.dataset.theme = dark ? "dark" : "light";
+  }
+})();
