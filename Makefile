@@ -84,3 +84,10 @@ translation-synced: $(STAMP)
 # The translation status table, then every missing or stale page, parity or glossary problem.
 translation-check: $(STAMP)
 	PYTHONUTF8=1 $(BIN)/python tools/translations.py check
+
+# The performance table (Markdown on stdout, JSON in _build/bench.json): make book
+# against the pages' code as plain scripts, make test, four ways to train, page
+# weight. Builds the book twice; the figures never fail the target.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
