@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 import os
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 from pathlib import Path
 
 import yaml

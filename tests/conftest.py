@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -9,7 +11,7 @@ from tests.bookinfo import BUILD_HTML
 
 
 @pytest.fixture(scope="session")
-def built() -> "Path":
+def built() -> Path:
     """The built site. Its absence is a failure, never a skip: `make test` builds it first."""
     index = BUILD_HTML / "index.html"
     if not index.exists():

@@ -193,7 +193,7 @@ def test_plant_the_source_edited_without_sync(book):
     stale = [tr.page_rel(lang, PAGE) for lang in TRANSLATIONS]
     assert sorted(line.split(":", 1)[0] for line in found) == sorted(stale), found
     for line in found:
-        assert "stale" in line and f"changed since it was translated" in line, line
+        assert "stale" in line and "changed since it was translated" in line, line
     fix = f"make translation-synced PAGE={PAGE} LANG={LANG}"
     with pytest.raises(AssertionError) as failure:
         no_problems(tr.staleness_problems(book, [LANG]), "a translation is missing or stale")
@@ -312,7 +312,10 @@ def test_variant_matching():
 
 
 def test_sync_writes_only_the_record_and_keeps_line_endings(tmp_path):
-    text = "---\njupytext:\n  format_name: myst\ntranslation:\n  source: old\n  source_sha256: 'abc'\n---\n\n# T\r\nbody\n"
+    text = (
+        "---\njupytext:\n  format_name: myst\ntranslation:\n  source: old\n"
+        "  source_sha256: 'abc'\n---\n\n# T\r\nbody\n"
+    )
     once = tr.with_record(text, "book/ko/p.md", "0123456789ab")
     assert once.endswith("---\n\n# T\r\nbody\n")
     assert "jupytext:\n  format_name: myst\n" in once and "old" not in once
@@ -431,7 +434,7 @@ def test_a_new_language_needs_no_code_change(book):
     source = book / tr.page_rel(SOURCE, PAGE)
     source.write_text(source.read_text(encoding="utf-8") + "\n원문에 새 문장을 더했습니다.\n", encoding="utf-8")
     found = new_problems(book, before)
-    assert any(p.startswith(f"book/ja/{PAGE}.md: stale") and f"LANG=ja" in p for p in found), found
+    assert any(p.startswith(f"book/ja/{PAGE}.md: stale") and "LANG=ja" in p for p in found), found
     result = run_tool("--root", str(book), "status")
     assert result.returncode == 1 and f"book/ja/{PAGE}.md: stale" in result.stdout
     assert re.search(r"^page\s+ko \(source\)\s+en\s+ja$", result.stdout, re.MULTILINE), result.stdout

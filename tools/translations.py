@@ -953,7 +953,7 @@ def glossary_problems(root: Path = REPO, langs: list[str] | None = None) -> list
             page = read_page(root, rel)
             for lineno, text in page.prose:
                 hits = []
-                for pattern, variant, entry in rules:
+                for pattern, _variant, entry in rules:
                     hits.extend((m.start(), m.end(), m.group(0), entry) for m in pattern.finditer(text))
                 taken_until = -1
                 for begin, end, found, entry in sorted(hits, key=lambda h: (h[0], -h[1])):
