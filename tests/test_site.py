@@ -347,3 +347,17 @@ def test_python_and_javascript_use_the_same_particles(built):
     match = re.search(r"var BOOK_KO_SUFFIXES = (\[.*?\]);", language_data)
     assert match, "_static/language_data.js has no Korean splitter: is book_search_ko loaded?"
     assert json.loads(match.group(1)) == module.SUFFIXES
+
+
+def test_fontawesome_holds_only_the_icons_the_site_uses(built):
+    """The theme's 1.5 MB icon bundle is cut to the icons the pages name (book_offline.py)."""
+    import re
+
+    js = (built / "_static" / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    assert len(js) < 200_000, f"fontawesome.js is {len(js)} bytes: the icon subset was not applied"
+    used = set()
+    for page in built.rglob("*.html"):
+        used.update(re.findall(r"\bfa-([a-z0-9-]+)", page.read_text(encoding="utf-8", errors="ignore")))
+    for icon in {"magnifying-glass", "bars", "sun", "moon"} & used:
+        defined = re.search(rf'(?:"{icon}"|\b{icon}):\[\d', js)
+        assert defined, f"icon {icon} is used by the pages but missing from fontawesome.js"
