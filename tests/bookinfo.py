@@ -6,7 +6,7 @@ import os
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 from pathlib import Path
 
-import yaml
+from tools import translations
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -15,12 +15,12 @@ BUILD_HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
 def config() -> dict:
-    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return translations.config(ROOT)
 
 
 def languages() -> list[str]:
     """The book's languages, source language first, as listed in _config.yml."""
-    return list(config()["sphinx"]["config"]["book_languages"])
+    return translations.languages(ROOT)
 
 
 def source_language() -> str:

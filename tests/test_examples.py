@@ -103,6 +103,12 @@ def succeeded(result):
     return result.stdout
 
 
+def assert_prints_predictions(stdout, predictions):
+    """The human output names each prediction for the inputs 5 and 4, to 6 decimals."""
+    for x, y in zip([5, 4], predictions):
+        assert f"H({x}) = {y:.6f}" in stdout, stdout
+
+
 def json_output(result):
     """The one JSON object a --json run prints, checking that stdout holds nothing else."""
     stdout = succeeded(result)
@@ -155,8 +161,7 @@ def test_default_predictions_equal_the_book_page(runs):
 def test_human_output_shows_the_predictions(runs):
     stdout = succeeded(runs["fast_quiet"])
     predictions = json_output(runs["fast_json"])["predictions"]
-    for x, y in zip([5, 4], predictions):
-        assert f"H({x}) = {y:.6f}" in stdout, stdout
+    assert_prints_predictions(stdout, predictions)
     assert re.search(r"^W = -0\.99\d+\s+b = 0\.99\d+$", stdout, re.MULTILINE), stdout
     assert re.search(r"^final loss .*: \d\.\d+e-\d+$", stdout, re.MULTILINE), stdout
 
@@ -306,8 +311,7 @@ def test_tf1_session_learns_the_line(runs):
 def test_tf1_session_human_output(runs):
     stdout = succeeded(runs["tf1_human"])
     predictions = json_output(runs["tf1_json"])["predictions"]
-    for x, y in zip([5, 4], predictions):
-        assert f"H({x}) = {y:.6f}" in stdout, stdout
+    assert_prints_predictions(stdout, predictions)
     assert re.search(r"^step 200\s+cost", stdout, re.MULTILINE), stdout
 
 

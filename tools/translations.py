@@ -90,7 +90,7 @@ def config(root: Path) -> dict:
 
 
 def languages(root: Path = REPO) -> list[str]:
-    """The book's languages, source first, from _config.yml (as tests/bookinfo.py reads them)."""
+    """The book's languages, source first, from _config.yml (tests/bookinfo.py reads them here too)."""
     return list(config(root)["sphinx"]["config"]["book_languages"])
 
 
