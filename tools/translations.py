@@ -12,7 +12,8 @@ Checks, each a function of the book's root directory that returns a list of
   code cells, each the same program up to comments and strings (Python syntax
   trees compared with every string blanked); the same doctests, with the same
   expected values; the same cell options (tags, figure options); the same
-  figures; the same heading structure; the same order in ``_toc.yml``.
+  figures; the same heading structure. ``_toc.yml`` lists each page once, for
+  every language, and names only pages that exist.
 - ``staleness_problems``: every translated page records the revision of its
   source page it translates (``translation.source_sha256`` in its front
   matter), and that revision is the current one.
@@ -51,6 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 # extension that shows the notice, so that the build and this tool agree.
 sys.path.insert(0, str(REPO / "_ext"))
 try:
+    import book_languages  # noqa: E402
     import book_translations as rule  # noqa: E402
 finally:
     sys.path.pop(0)
@@ -86,16 +88,17 @@ class Problem:
 
 
 def config(root: Path) -> dict:
-    return yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8")) or {}
+    return book_languages.read_config(root)
 
 
 def languages(root: Path = REPO) -> list[str]:
     """The book's languages, source first, from _config.yml (tests/bookinfo.py reads them here too)."""
-    return list(config(root)["sphinx"]["config"]["book_languages"])
+    return book_languages.languages(root)
 
 
 def language_names(root: Path = REPO) -> dict[str, str]:
-    return dict(config(root)["sphinx"]["config"]["book_languages"])
+    """Each language's name in that language."""
+    return {lang: entry["name"] for lang, entry in book_languages.entries(config(root)).items()}
 
 
 def page_names(root: Path, lang: str) -> list[str]:
@@ -111,13 +114,17 @@ def page_rel(lang: str, name: str) -> str:
 
 
 def toc_files(root: Path) -> list[str]:
-    """Every ``file:`` of _toc.yml, in order."""
+    """The pages of _toc.yml in reading order, root first, as names under book/<lang>/.
+
+    One list serves every language: each language's site is built from it (tools/build.py).
+    """
     found: list[str] = []
 
     def walk(node) -> None:
         if isinstance(node, dict):
-            if isinstance(node.get("file"), str):
-                found.append(node["file"].removesuffix(".md"))
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key].removesuffix(".md"))
             for key in ("parts", "chapters", "sections"):
                 for child in node.get(key) or []:
                     walk(child)
@@ -607,14 +614,16 @@ def page_parity(root: Path, name: str, lang: str) -> list[Problem]:
 
 
 def parity_problems(root: Path = REPO, langs: list[str] | None = None) -> list[Problem]:
-    """Missing and orphan pages, per-page parity, and the order of _toc.yml, for every translation."""
+    """Missing and orphan pages, per-page parity, and pages _toc.yml names that do not exist."""
     root = Path(root)
     all_langs = languages(root)
     source = all_langs[0]
     sources = page_names(root, source)
-    toc = toc_files(root)
-    toc_source = [f.split("/", 2)[2] for f in toc if f.startswith(f"book/{source}/")]
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem("toc", "_toc.yml", None, f"lists {name}, but {page_rel(source, name)} does not exist",
+                fix=f"add {page_rel(source, name)} or remove {name} from _toc.yml")
+        for name in toc_files(root) if name not in sources
+    ]
     for lang in langs or all_langs[1:]:
         names = page_names(root, lang)
         for name in sources:
@@ -629,13 +638,6 @@ def parity_problems(root: Path = REPO, langs: list[str] | None = None) -> list[P
                     f"has no source page {page_rel(source, name)}",
                     fix=f"delete it, or add {page_rel(source, name)} first",
                 ))
-        toc_lang = [f.split("/", 2)[2] for f in toc if f.startswith(f"book/{lang}/")]
-        if toc_lang != toc_source:
-            problems.append(Problem(
-                "toc", "_toc.yml", None,
-                f"lists {toc_lang} for {lang}, but {toc_source} for {source}; "
-                f"every language lists the same pages in the same order",
-            ))
     return problems
 
 
@@ -810,8 +812,8 @@ def start(root: Path, page: str, lang: str) -> str:
     tr.parent.mkdir(parents=True, exist_ok=True)
     tr.write_text(text, encoding="utf-8")
     steps = [f"{page_rel(lang, name)}: a copy of {page_rel(source, name)} to translate."]
-    if f"book/{lang}/{name}" not in toc_files(root):
-        steps.append(f"  Add `- file: book/{lang}/{name}` to the {lang} part of _toc.yml.")
+    if name not in toc_files(root):
+        steps.append(f"  Add `- file: {name}` to _toc.yml (one list for every language).")
     steps.append(f"  When it is translated and reviewed: make translation-synced PAGE={name} LANG={lang}")
     return "\n".join(steps)
 
@@ -850,6 +852,8 @@ def diff(root: Path, page: str, lang: str) -> str:
 # --- the glossary -----------------------------------------------------------------------
 
 GLOSSARY = "glossary.yml"
+# Pages that may use any term: they list or index the others.
+ORDER_EXEMPT = ("index", "glossary")
 
 
 def load_glossary(root: Path = REPO) -> list[dict]:
@@ -861,7 +865,7 @@ def load_glossary(root: Path = REPO) -> list[dict]:
 
 
 def glossary_schema_problems(root: Path = REPO) -> list[Problem]:
-    """glossary.yml is a list of entries: one term per language, avoid_<lang> lists, a note."""
+    """glossary.yml is a list of entries: one term per language, avoid_/also_<lang> lists, a note, introduced."""
     root = Path(root)
     path = root / GLOSSARY
     if not path.is_file():
@@ -873,7 +877,9 @@ def glossary_schema_problems(root: Path = REPO) -> list[Problem]:
     if not isinstance(data, list):
         return [Problem("glossary", GLOSSARY, None, "must be a YAML list of entries")]
     langs = languages(root)
-    allowed = set(langs) | {f"avoid_{l}" for l in langs} | {"note"}
+    allowed = set(langs) | {f"{kind}_{l}" for l in langs for kind in ("avoid", "also")} | {"note", "introduced"}
+    source_pages = set(page_names(root, langs[0]))
+    in_toc = set(toc_files(root))
     problems = []
     seen: dict[tuple[str, str], int] = {}
     for k, entry in enumerate(data, start=1):
@@ -897,12 +903,25 @@ def glossary_schema_problems(root: Path = REPO) -> list[Problem]:
                     problems.append(Problem("glossary", GLOSSARY, None,
                                             f"{where}: {lang} term {term!r} is also entry {seen[lang, term]}"))
                 seen[lang, term] = k
-            avoid = entry.get(f"avoid_{lang}", [])
-            if not isinstance(avoid, list) or not all(isinstance(v, str) and v.strip() for v in avoid):
-                problems.append(Problem("glossary", GLOSSARY, None,
-                                        f"{where}: avoid_{lang} must be a list of texts"))
+            for kind in ("avoid", "also"):
+                listed = entry.get(f"{kind}_{lang}", [])
+                if not isinstance(listed, list) or not all(isinstance(v, str) and v.strip() for v in listed):
+                    problems.append(Problem("glossary", GLOSSARY, None,
+                                            f"{where}: {kind}_{lang} must be a list of texts"))
         if "note" in entry and not isinstance(entry["note"], str):
             problems.append(Problem("glossary", GLOSSARY, None, f"{where}: note must be a text"))
+        if "introduced" in entry:
+            page = entry["introduced"]
+            if not isinstance(page, str) or page not in source_pages:
+                problems.append(Problem("glossary", GLOSSARY, None,
+                                        f"{where}: introduced must name a page of book/{langs[0]}/ "
+                                        f"({', '.join(sorted(source_pages))}), not {page!r}"))
+            elif page in ORDER_EXEMPT:
+                problems.append(Problem("glossary", GLOSSARY, None,
+                                        f"{where}: introduced names {page!r}, which teaches no term"))
+            elif in_toc and page not in in_toc:
+                problems.append(Problem("glossary", GLOSSARY, None,
+                                        f"{where}: introduced names {page!r}, which _toc.yml does not list"))
     # A variant must never match a term the glossary asks for, or the check would flag it.
     for lang in langs:
         preferred = [e[lang] for e in data if isinstance(e, dict) and isinstance(e.get(lang), str)]
@@ -934,10 +953,106 @@ def variant_pattern(variant: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){head}{body}{tail}")
 
 
+def term_pattern(term: str) -> re.Pattern:
+    """A glossary term as prose uses it: as ``variant_pattern``, and an English term may also
+    take an ending (cost, costs; diverge, diverges, diverged, diverging; tracing, traces,
+    traced). "(MSE)" is dropped."""
+    term = re.sub(r"\s*\([^)]*\)", "", term).strip()
+    if not re.match(r"[A-Za-z]", term[-1]):
+        return variant_pattern(term)
+    endings = "s|es|d|ed|ing"
+    if term.endswith("ing") and len(term.split(" ")[-1]) > 5:
+        term, endings = term[:-3], "ing|ings|e|es|ed|s"
+    return re.compile(variant_pattern(term).pattern.removesuffix(r"(?!\w)") + rf"(?:{endings})?(?!\w)")
+
+
+# A Korean term followed at once by its English term in parentheses: 학습률(learning rate).
+HANGUL = "\uac00-\ud7a3"
+TERM_PAIR = re.compile(rf"(?<=[{HANGUL}])\((?P<english>[A-Za-z][^()]*)\)")
+ROLE_TEXT = re.compile(r"\{[\w:.-]+\}`(?P<text>[^`]*)`")
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
+
+
+def with_role_text(raw: str, prose: str) -> str:
+    """A prose line with the visible text of its roles put back ({ref}`학습률 <ko_glossary>` shows
+    학습률), right-aligned so that what follows the role still follows it; columns kept."""
+    for m in ROLE_TEXT.finditer(raw):
+        start, end = m.span()
+        if end > len(prose) or prose[start:end].strip():
+            continue
+        text = m.group("text")
+        if text.endswith(">") and "<" in text:
+            text = text[: text.rindex("<")].rstrip()
+        prose = prose[:start] + text[-(end - start):].rjust(end - start) + prose[end:]
+    return prose
+
+
+def _english_names(text: str) -> set[str]:
+    """'mean squared error (MSE)' -> {'mean squared error', 'mse'}; 'stochastic gradient descent, SGD' -> both."""
+    names = {n.strip().lower() for n in re.findall(r"\(([^)]*)\)", text)}
+    names |= {re.sub(r"\s+", " ", part).strip().lower() for part in re.sub(r"\([^)]*\)", "", text).split(",")}
+    return {n for n in names if n}
+
+
+def english_matches(written: str, term: str) -> bool:
+    """Whether the English in a pair names the glossary's English term (plural and verb endings allowed)."""
+    wanted = _english_names(term)
+    for name in _english_names(written):
+        for other in wanted:
+            longer, shorter = (name, other) if len(name) >= len(other) else (other, name)
+            if longer == shorter or longer in (shorter + "s", shorter + "es", shorter + "d", shorter + "ed"):
+                return True
+    return False
+
+
+def term_pair_problems(root: Path, rel: str, page: Page, entries: list[dict], lang: str) -> list[Problem]:
+    """Every "한국어 용어(English term)" pair in the source language's prose is a glossary entry.
+
+    The Korean term is the longest glossary term that ends right before the parenthesis; the
+    English in the parenthesis must name that entry's English term.
+    """
+    raw_lines = (Path(root) / rel).read_text(encoding="utf-8").splitlines()
+    terms = sorted(
+        ((re.compile(variant_pattern(e[lang]).pattern + r"\Z"), e) for e in entries if isinstance(e.get(lang), str)),
+        key=lambda item: -len(item[1][lang]),
+    )
+    problems = []
+    for lineno, prose in page.prose:
+        text = with_role_text(raw_lines[lineno - 1] if lineno <= len(raw_lines) else "", prose)
+        for m in TERM_PAIR.finditer(text):
+            english = m.group("english").strip()
+            before = text[: m.start()]
+            if ACRONYM.fullmatch(english) or before.rfind("[") > before.rfind("]"):
+                continue  # 비용(MSE) names a formula, not a term; [a title(Its Name)](…) is a link
+            context = " ".join(before.split()[-3:])
+            found = f"{context}({english})"
+            entry = next((e for pattern, e in terms if pattern.search(before)), None)
+            other = next((e for e in entries if isinstance(e.get(lang), str) and isinstance(e.get("en"), str)
+                          and english_matches(english, e["en"])), None)
+            if entry is not None and (not isinstance(entry.get("en"), str) or english_matches(english, entry["en"])):
+                continue
+            if entry is not None:
+                message = (f"column {m.start() + 1}: {found!r}: glossary.yml pairs {entry[lang]!r} "
+                           f"with {entry.get('en')!r}, not {english!r}.")
+                fix = (f"write {entry[lang]}({entry.get('en')}), or add an entry for this term to {GLOSSARY} "
+                       f"if it is another term")
+            elif other is not None:
+                message = f"column {m.start() + 1}: {found!r}: glossary.yml writes {english!r} as {other[lang]!r}."
+                fix = f"write {other[lang]}({english}), or change the entry in {GLOSSARY}"
+            else:
+                message = f"column {m.start() + 1}: {found!r}: the term is not in glossary.yml."
+                fix = (f"add an entry to {GLOSSARY} before the page uses it: "
+                       f"`- {lang}: <the Korean term>` and `en: {english}`")
+            problems.append(Problem("glossary", rel, lineno, message, fix))
+    return problems
+
+
 def glossary_problems(root: Path = REPO, langs: list[str] | None = None) -> list[Problem]:
-    """Off-glossary variants in the prose of every page (code, inline code and math excluded)."""
+    """Off-glossary variants in the prose of every page (code, inline code and math excluded), and,
+    in the source language, every "용어(term)" pair that is not a glossary entry."""
     root = Path(root)
     entries = [e for e in load_glossary(root) if isinstance(e, dict)]
+    source = languages(root)[0]
     problems = []
     for lang in langs or languages(root):
         rules = [
@@ -946,11 +1061,11 @@ def glossary_problems(root: Path = REPO, langs: list[str] | None = None) -> list
             for v in entry.get(f"avoid_{lang}") or []
             if isinstance(v, str) and v.strip()
         ]
-        if not rules:
-            continue
         for name in page_names(root, lang):
             rel = page_rel(lang, name)
             page = read_page(root, rel)
+            if lang == source:
+                problems.extend(term_pair_problems(root, rel, page, entries, lang))
             for lineno, text in page.prose:
                 hits = []
                 for pattern, _variant, entry in rules:
@@ -960,7 +1075,7 @@ def glossary_problems(root: Path = REPO, langs: list[str] | None = None) -> list
                     if begin < taken_until:
                         continue
                     taken_until = end
-                    term = entry.get(lang) or entry.get(languages(root)[0])
+                    term = entry.get(lang) or entry.get(source)
                     note = f" ({entry['note']})" if entry.get("note") else ""
                     problems.append(Problem(
                         "glossary", rel, lineno,

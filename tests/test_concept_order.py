@@ -1,0 +1,202 @@
+"""Every concept is taught before a page uses it, in the reading order of _toc.yml, in every language.
+
+glossary.yml gives the concepts a reader must learn an ``introduced: <page>`` key: the
+page that teaches it. In each language, no page before that one in the reading order
+may use the term in its prose (code, inline code and math are not prose), and that
+page must use it. The index and the glossary list every chapter's terms: they are
+exempt. A term matches as the glossary check matches it (Korean with a particle
+attached: 학습률을; English with an ending: costs, diverged).
+
+The first test checks the book as it is; the others plant violations in a scratch
+copy (tmp_path) and show that they are caught.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.bookinfo import ROOT, languages, source_language
+from tools import translations as tr
+
+COPIED = ["book", "_ext", "_static", "_config.yml", "_toc.yml", "glossary.yml"]
+# Chapters a reader may skip (the index says so): no other chapter may use what they teach.
+OPTIONAL = ("noisy_data",)
+
+
+def reading_order(root: Path) -> list[str]:
+    """Page names under book/<lang>/ in the order a reader meets them (root first).
+
+    ``toc_files`` gives names relative to book/<lang>/; an older _toc.yml with one part
+    per language gives book/<lang>/<name>, which is reduced to the same names.
+    """
+    order: list[str] = []
+    for name in tr.toc_files(root):
+        parts = name.split("/")
+        if parts[0] == "book" and len(parts) > 2:
+            name = "/".join(parts[2:])
+        if name not in order:
+            order.append(name)
+    return order
+
+
+def page_prose(root: Path, rel: str) -> list[tuple[int, str]]:
+    """A page's prose lines, with the visible text of roles ({ref}`학습률 <...>`) kept."""
+    raw = (root / rel).read_text(encoding="utf-8").splitlines()
+    return [(line, tr.with_role_text(raw[line - 1], text)) for line, text in tr.read_page(root, rel).prose]
+
+
+def concept_order_problems(root: Path, langs: list[str] | None = None) -> list[str]:
+    """One line per use of a term before the page that introduces it, and per introducing page
+    that never uses its term."""
+    root = Path(root)
+    order = reading_order(root)
+    entries = [e for e in tr.load_glossary(root) if isinstance(e, dict) and e.get("introduced")]
+    problems: list[str] = []
+    for lang in langs or tr.languages(root):
+        taught = [p for p in order if p not in tr.ORDER_EXEMPT and (root / tr.page_rel(lang, p)).is_file()]
+        prose = {p: page_prose(root, tr.page_rel(lang, p)) for p in taught}
+        for entry in entries:
+            page, term = entry["introduced"], entry.get(lang)
+            if not isinstance(term, str):
+                continue
+            if page not in taught:
+                problems.append(f"glossary.yml: {term!r} is introduced in {page!r}, which is not a page of "
+                                f"book/{lang}/ in the reading order of _toc.yml ({', '.join(taught)})")
+                continue
+            pattern = tr.term_pattern(term)
+            others = taught[: taught.index(page)]
+            if page in OPTIONAL:  # a skipped chapter teaches nothing that the rest of the book needs
+                others = [p for p in taught if p != page]
+            for earlier in others:
+                uses = [(line, m) for line, text in prose[earlier] for m in pattern.finditer(text)]
+                if uses:
+                    line, m = uses[0]
+                    more = f" (and {len(uses) - 1} more use(s) on the page)" if len(uses) > 1 else ""
+                    problems.append(
+                        f"{tr.page_rel(lang, earlier)}:{line}: column {m.start() + 1}: uses {m.group(0)!r} "
+                        f"{'which the optional' if page in OPTIONAL else 'before'} {tr.page_rel(lang, page)} "
+                        f"teaches {term!r}{more}. Fix: rephrase without it, "
+                        f"or teach it here and set `introduced: {earlier}` for {term!r} in glossary.yml"
+                    )
+            if not any(pattern.search(text) for _, text in prose[page]):
+                problems.append(f"{tr.page_rel(lang, page)}: never uses {term!r}, which glossary.yml says it "
+                                f"introduces. Fix: teach it there, or correct `introduced` in glossary.yml")
+    return problems
+
+
+# --- the book as it is --------------------------------------------------------------------
+
+
+def test_the_reading_order_starts_at_the_root_and_names_each_page_once():
+    order = reading_order(ROOT)
+    assert order and order[0] == "index", order
+    assert len(order) == len(set(order)), order
+    assert any(e.get("introduced") for e in tr.load_glossary(ROOT)), "no concept has an `introduced` page"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_concepts_are_taught_before_they_are_used(lang):
+    problems = concept_order_problems(ROOT, [lang])
+    assert not problems, f"concepts used before they are taught in book/{lang}/:\n" + "\n".join(problems)
+
+
+# --- planted violations -------------------------------------------------------------------
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    dest = tmp_path / "book-copy"
+    dest.mkdir()
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def late_entry(root: Path, lang: str) -> tuple[dict, list[str]]:
+    """An entry introduced after the first taught page, and the taught pages of ``lang``."""
+    taught = [p for p in reading_order(root)
+              if p not in tr.ORDER_EXEMPT and (root / tr.page_rel(lang, p)).is_file()]
+    entry = next(e for e in tr.load_glossary(root)
+                 if e.get("introduced") in taught[1:] and isinstance(e.get(lang), str))
+    return entry, taught
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_plant_a_term_used_before_it_is_taught(book, lang):
+    before = set(concept_order_problems(book, [lang]))
+    entry, taught = late_entry(book, lang)
+    first = taught[0]
+    rel = tr.page_rel(lang, first)
+    path = book / rel
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    line = text.count("\n") + 3
+    sentence = {"ko": f"여기서 {entry[lang]}을 미리 씁니다."}.get(lang, f"This uses {entry[lang]} too early.")
+    path.write_text(text + f"\n\n{sentence} `{entry[lang]}` in code is not prose.\n", encoding="utf-8")
+    found = [p for p in concept_order_problems(book, [lang]) if p not in before]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{rel}:{line}: column ") and repr(entry[lang]) in found[0], found
+    assert f"introduced: {first}" in found[0]
+
+
+def test_plant_an_introduced_page_that_comes_too_late(book):
+    lang = source_language()
+    entry, taught = late_entry(book, lang)
+    assert entry["introduced"] != taught[-1] or len(taught) > 2
+    path = book / "glossary.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    moved = next(e for e in data if e.get(lang) == entry[lang])
+    # Claim the term is taught by the last page: the page that really teaches it now uses it too early.
+    real = moved["introduced"]
+    moved["introduced"] = taught[-1] if taught[-1] != real else taught[-2]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    found = concept_order_problems(book, [lang])
+    assert any(p.startswith(f"{tr.page_rel(lang, real)}:") and repr(entry[lang]) in p for p in found), found
+
+
+def test_plant_an_introduced_page_that_never_uses_its_term(book):
+    lang = source_language()
+    path = book / "glossary.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.append({lang: "한번도쓰지않는용어", "en": "a term no page uses",
+                 "introduced": reading_order(book)[1]})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    found = concept_order_problems(book, [lang])
+    assert any("never uses '한번도쓰지않는용어'" in p for p in found), found
+    # and the schema check refuses a page that does not exist
+    data[-1]["introduced"] = "no_such_page"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert any("introduced must name a page" in str(p) for p in tr.glossary_schema_problems(book))
+
+
+def test_term_matching():
+    assert tr.term_pattern("학습률").search("학습률을 바꿉니다")
+    assert not tr.term_pattern("배치").search("미니배치를 씁니다")
+    assert tr.term_pattern("cost").search("The costs fall")
+    assert tr.term_pattern("diverge").search("it diverged")
+    assert not tr.term_pattern("cost").search("costume")
+    assert tr.term_pattern("mean squared error (MSE)").search("the mean squared error is")
+    assert tr.term_pattern("learning rate").search("Learning  rates")
+    assert tr.term_pattern("tracing").search("the function is traced again")
+    assert tr.term_pattern("tracing").search("Tracing happens once")
+    assert not tr.term_pattern("tracing").search("a track")
+
+
+def test_plant_a_later_chapter_that_needs_the_optional_one(book):
+    lang = source_language()
+    optional = next(p for p in OPTIONAL if p in reading_order(book))
+    entry = next(e for e in tr.load_glossary(book) if e.get("introduced") == optional)
+    later = reading_order(book)[reading_order(book).index(optional) + 1]
+    rel = tr.page_rel(lang, later)
+    path = book / rel
+    before = set(concept_order_problems(book, [lang]))
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{entry[lang]}을 씁니다.\n", encoding="utf-8")
+    found = [p for p in concept_order_problems(book, [lang]) if p not in before]
+    assert len(found) == 1 and found[0].startswith(f"{rel}:") and "optional" in found[0], found
