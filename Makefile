@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 .PHONY: help venv book test serve clean lock
 
 help:
-	@echo "make book   build the whole book into _build/html (every cell executed)"
+	@echo "make book   build the book, one site per language, into _build/html/<lang>/ (every cell executed)"
 	@echo "make test   build, then run every test (Sybil examples of every page included)"
 	@echo "make serve  preview _build/html on http://$(HOST):$(PORT)/"
 	@echo "make clean  remove _build (keeps .venv); 'make distclean' removes .venv too"
@@ -32,24 +32,12 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-# Every notebook page (MyST text notebooks carry a kernelspec in their header).
-NOTEBOOKS = $(shell grep -rl --include='*.md' '^kernelspec:' book | sort)
-CACHE := _build/.jupyter_cache
-
-# A forced build: the execution cache is wiped first, so every cell of every page
-# runs again. The pages are executed in parallel (one kernel per core) by
-# jupyter-cache; Jupyter Book then renders those fresh outputs
-# (execute_notebooks: cache). A page whose execution failed is not cached, so
-# the build runs it again itself and stops on the error (raise_on_error).
+# One execution pass over every page of every language (two kernels at a time, the
+# jupyter-cache wiped first, so every cell runs), then one site per language built side by
+# side from those outputs, warnings as errors: _build/html/<lang>/ and a root index.html
+# that offers every language (tools/build.py says how).
 book: $(STAMP)
-	rm -rf _build/html _build/.doctrees _build/jupyter_execute $(CACHE)
-	@mkdir -p _build
-	@echo "Executing $(words $(NOTEBOOKS)) pages in parallel (log: _build/execute.log)"
-	@yes | $(BIN)/jcache notebook -p $(CACHE) add --reader jupytext $(NOTEBOOKS) > _build/execute.log 2>&1
-	@$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 300 >> _build/execute.log 2>&1 \
-		|| { tail -n 40 _build/execute.log; exit 1; }
-	@sed -n '/^succeeded:/,$$p' _build/execute.log
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	$(BIN)/python tools/build.py
 
 # Both cores: pytest-xdist keeps each file on one worker (--dist loadfile), so a
 # page's examples still run in order in one namespace.

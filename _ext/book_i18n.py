@@ -1,119 +1,120 @@
-"""What Jupyter Book 1 lacks for a book in several languages.
+"""One site per language: the chrome in the site's language, and a switch to the same page in the others.
 
-Pages live in ``book/<lang>/<name>.md``; the languages are listed once, in
-``_config.yml`` (``sphinx.config.book_languages``), source language first.
-For each page this extension
+The book is built once per language (tools/build.py): the site of ``book/<lang>/`` has
+Sphinx's ``language`` set to ``<lang>``, so Sphinx, the theme and the extensions speak it
+wherever their catalogs do. This extension
 
-- sets ``<html lang>`` to the page's own language;
-- puts a language switch at the top of the page that links to the same page
-  in every other language (the page's own language is shown, not linked);
-- next to the switch, places what other extensions hand over in the context key
-  ``book_page_tools`` (book_notebooks.py: "Open in Colab", the notebook download and
-  the execution stamp).
+- registers the book's own message catalogs (``locale/<lang>/LC_MESSAGES/``, compiled by
+  tools/build.py into a ``locale_dirs`` folder): ``book`` for the book's extensions and the
+  settings whose text has no catalog (the search placeholder, myst-nb's code toggle), and
+  ``booktheme`` ahead of sphinx-book-theme's own (whose Korean "By" reads "으로");
+  pydata-sphinx-theme's strings, which it ships in no Korean, come from the ``sphinx``
+  catalog in the same folder, which Sphinx reads itself;
+- gives the template ``language-switch.html`` (in the theme's ``article_header_end`` slot)
+  the same page in every language: ``book_language_links``; a page that a language lacks
+  is not offered;
+- adds ``<link rel="alternate" hreflang>`` for every language and ``x-default`` (the root
+  page, which offers every language) to the page's ``metatags``.
 
-The landing page (``book/index``, which belongs to no language) gets a switch that
-offers the first page of every language.
-
-The look of the switch is in ``_static/book.css`` (``.book-page-header``).
+The languages are listed once, in ``_config.yml`` (``sphinx.config.book_languages``, read
+by book_languages.py); their pages mirror each other by name.
 """
 
 from __future__ import annotations
 
-import html
-import posixpath
+import os
+from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import get_translation
 
-SWITCH_LABEL = {"ko": "언어 선택", "en": "Language"}
+CATALOG = "book"
+_ = get_translation(CATALOG)
 
-# A globe, drawn inline so that no icon font or request is needed.
-GLOBE = (
-    '<svg class="language-switch-icon" aria-hidden="true" focusable="false" viewBox="0 0 16 16" '
-    'width="16" height="16"><circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor"/>'
-    '<ellipse cx="8" cy="8" rx="2.8" ry="6.5" fill="none" stroke="currentColor"/>'
-    '<path d="M1.5 8h13M2.6 4.6h10.8M2.6 11.4h10.8" fill="none" stroke="currentColor"/></svg>'
-)
-
-
-def page_language(app: Sphinx, pagename: str) -> str | None:
-    """The language of a page, from its path book/<lang>/..., or None."""
-    parts = pagename.split("/")
-    if len(parts) >= 3 and parts[0] == "book" and parts[1] in app.config.book_languages:
-        return parts[1]
-    return None
+# Strings of other packages that the book supplies through its own catalog ("book"),
+# set as those packages' settings once the language is known.
+THEME_SEARCH_PLACEHOLDER = "Search this book..."
+CODE_PROMPT_SHOW = "Show code cell {type}"
+CODE_PROMPT_HIDE = "Hide code cell {type}"
 
 
-def counterparts(app: Sphinx, pagename: str) -> list[tuple[str, str, str]]:
-    """(language, language name, page name) of the same page in every other language."""
-    lang = page_language(app, pagename)
-    if lang is None:
-        return []
-    rest = pagename.split("/", 2)[2]
-    found = []
-    for other, name in app.config.book_languages.items():
-        target = f"book/{other}/{rest}"
-        if other != lang and target in app.env.all_docs:
-            found.append((other, name, target))
-    return found
+def language_entries(config: Config) -> dict[str, dict]:
+    from book_languages import entries
+
+    return entries({"sphinx": {"config": {"book_languages": config.book_languages}},
+                    "title": config.project, "author": config.author})
 
 
-def landing_targets(app: Sphinx) -> list[tuple[str, str, str]]:
-    """(language, language name, first page) of every language, for the landing page."""
-    found = []
-    for lang, name in app.config.book_languages.items():
-        target = f"book/{lang}/index"
-        if target in app.env.all_docs:
-            found.append((lang, name, target))
-    return found
+def site_language(config: Config) -> str:
+    return config.language or next(iter(config.book_languages))
 
 
-def _link(app: Sphinx, pagename: str, lang: str, name: str, target: str) -> str:
-    href = posixpath.relpath(target, posixpath.dirname(pagename)) + app.builder.out_suffix
-    return (
-        f'<a class="language-switch-link" href="{html.escape(href)}" hreflang="{lang}" '
-        f'lang="{lang}">{html.escape(name)}</a>'
-    )
+def book_dir(app: Sphinx) -> Path:
+    """book/: the folder that holds one folder of pages per language (the parent of srcdir)."""
+    return Path(app.srcdir).parent
 
 
-def switch_html(app: Sphinx, pagename: str) -> str:
-    lang = page_language(app, pagename)
-    if lang is None:
-        if pagename != app.config.root_doc:
-            return ""
-        # The landing page belongs to every language: its label is in all of them.
-        label = " · ".join(
-            dict.fromkeys(SWITCH_LABEL.get(code, "Language") for code in app.config.book_languages)
-        )
-        targets, current = landing_targets(app), ""
-    else:
-        targets, label = counterparts(app, pagename), SWITCH_LABEL.get(lang, "Language")
-        current = (
-            f'<span class="language-switch-current" lang="{lang}" aria-current="page">'
-            f"{html.escape(app.config.book_languages[lang])}</span>"
-        )
-    links = [_link(app, pagename, *target) for target in targets]
-    if not links:
-        return ""
-    return (
-        f'<nav class="language-switch" aria-label="{html.escape(label)}">{GLOBE}'
-        + current
-        + "".join(links)
-        + "</nav>"
-    )
+def has_page(app: Sphinx, lang: str, pagename: str) -> bool:
+    """Whether book/<lang>/ has the page (in any source format the build reads)."""
+    folder = book_dir(app) / lang
+    return any((folder / f"{pagename}{suffix}").is_file() for suffix in app.config.source_suffix)
+
+
+def site_href(pagename: str, lang: str, target: str) -> str:
+    """From page ``pagename`` of one site, the href of page ``target`` of the ``lang`` site."""
+    return "../" * (pagename.count("/") + 1) + f"{lang}/{target}.html"
+
+
+def language_links(app: Sphinx, pagename: str) -> list[dict]:
+    """The same page in every language: lang, name, href, and whether it is this page."""
+    here = site_language(app.config)
+    links = []
+    for lang, entry in language_entries(app.config).items():
+        if lang == here:
+            links.append({"lang": lang, "name": entry["name"], "href": "", "current": True})
+        elif has_page(app, lang, pagename):
+            links.append({"lang": lang, "name": entry["name"], "href": site_href(pagename, lang, pagename),
+                          "current": False})
+    return links
+
+
+def alternates(app: Sphinx, pagename: str, links: list[dict]) -> str:
+    """<link rel=alternate hreflang> for every language of the page, and x-default."""
+    own = pagename.rsplit("/", 1)[-1] + ".html"
+    tags = [
+        f'<link rel="alternate" hreflang="{link["lang"]}" href="{link["href"] or own}" />' for link in links
+    ]
+    root = "../" * (pagename.count("/") + 1) + "index.html"
+    tags.append(f'<link rel="alternate" hreflang="x-default" href="{root}" />')
+    return "\n".join(tags) + "\n"
+
+
+def set_translated_settings(app: Sphinx, config: Config) -> None:
+    """Settings whose text the packages do not translate, from the book's catalog."""
+    config.html_theme_options = {**config.html_theme_options, "search_bar_text": _(THEME_SEARCH_PLACEHOLDER)}
+    config.nb_code_prompt_show = _(CODE_PROMPT_SHOW)
+    config.nb_code_prompt_hide = _(CODE_PROMPT_HIDE)
+    entry = language_entries(config).get(site_language(config))
+    if entry is not None:
+        config.project = config.html_title = entry["title"]
+        config.author = entry["author"]
 
 
 def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    lang = page_language(app, pagename)
-    if lang is not None:
-        context["language"] = lang
-        context["lang_attr"] = lang
-    if "body" in context:
-        header = switch_html(app, pagename) + context.get("book_page_tools", "")
-        if header:
-            context["body"] = f'<div class="book-page-header">{header}</div>\n' + context["body"]
+    links = language_links(app, pagename)
+    context["book_language_links"] = links if len(links) > 1 else []
+    context["book_language_label"] = _("Read this page in another language")
+    context["metatags"] = context.get("metatags", "") + alternates(app, pagename, links)
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_languages", {"ko": "한국어", "en": "English"}, "env", [dict])
+    # Before any other extension adds its catalog: the first catalog of a domain wins.
+    for folder in app.config.locale_dirs:
+        path = os.path.join(app.srcdir, folder)
+        app.add_message_catalog(CATALOG, path)
+        app.add_message_catalog("booktheme", path)
+    app.connect("config-inited", set_translated_settings)
     app.connect("html-page-context", on_html_page_context)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

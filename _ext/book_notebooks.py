@@ -1,74 +1,47 @@
-"""For learners: every page as a notebook, an "Open in Colab" link, and what executed it.
+"""For learners: every page as a notebook, "Open in Colab", and what executed it.
 
-For each page ``book/<lang>/<name>.md`` this extension
+For each notebook page of a language's site this extension
 
-- writes ``<name>.ipynb`` next to ``<name>.html`` in the HTML output: the notebook that
-  myst-nb executed for the page (with its outputs), or, when myst-nb left none, the page
-  converted by jupytext. Outputs the page hides (``remove-output``, ``remove-stderr``,
-  ``remove-stdout``) are dropped, as are MyST labels and role markup that a notebook
-  front-end would show as raw text;
-- links to that notebook ("Download .ipynb") and to the same notebook in Google Colab.
-  Colab opens notebooks from GitHub, so the link points at the copy that the deploy
-  workflow publishes on the Pages branch of the repository:
-  ``https://colab.research.google.com/github/<org>/<repo>/blob/<branch>/book/<lang>/<name>.ipynb``
-  with ``book_repository_url`` and ``book_pages_branch`` from ``_config.yml``;
-- stamps the page with the TensorFlow and Keras versions that executed it (read with
-  importlib.metadata from the build's environment, which is also the kernel's) and the
-  date of the execution, in the page's language.
-
-The links and the stamp are handed to book_i18n.py (context key ``book_page_tools``),
-which places them next to the language switch at the top of the article.
+- writes ``_sources/<name>.ipynb``: the notebook that myst-nb executed for the page (with
+  its outputs), or, when myst-nb left none, the page converted by jupytext. Outputs the page
+  hides (``remove-output``, ``remove-stderr``, ``remove-stdout``) are dropped, as are MyST
+  labels and role markup that a notebook front-end would show as raw text. Naming it in the
+  page context (``ipynb_source``) makes sphinx-book-theme's download menu offer it;
+- adds "Colab" to the theme's launch menu. Colab opens notebooks from GitHub, so the link
+  points at the copy the deploy workflow publishes on the Pages branch:
+  ``https://colab.research.google.com/github/<org>/<repo>/blob/<branch>/<lang>/_sources/<name>.ipynb``.
+  The repository is ``book_repository_url`` when _config.yml sets it, else the one being
+  built: ``GITHUB_REPOSITORY`` in GitHub Actions (a fork links to itself), else ``git remote
+  get-url origin``. With none of them the pages get no Colab link, and the build says why;
+- gives the footer template ``book-stamp.html`` the TensorFlow and Keras versions that
+  executed the page (read with importlib.metadata from the build's environment, which is
+  also the kernel's) and the date of the execution, in the site's language (Babel).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import os
 import re
+import subprocess
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlparse
 
 import nbformat
-from book_i18n import page_language
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
+from sphinx.locale import get_translation
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 COLAB = "https://colab.research.google.com/github"
 
-MONTHS = "January February March April May June July August September October November December".split()
-
-TEXT = {
-    "ko": {
-        "tools": "노트북",
-        "colab": "Colab에서 열기",
-        "colab_title": "이 페이지의 노트북을 Google Colab에서 엽니다",
-        "ipynb": "노트북 내려받기 (.ipynb)",
-        "ipynb_title": "이 페이지를 주피터 노트북 파일로 내려받습니다",
-        "executed": "이 페이지의 출력은 TensorFlow {tf}, Keras {keras} 환경에서 {date}에 실행한 결과입니다.",
-        "built": "이 페이지는 TensorFlow {tf}, Keras {keras} 환경에서 {date}에 빌드했습니다. "
-        "이번 빌드에서는 코드를 실행하지 않았습니다.",
-        "date": lambda d: f"{d.year}년 {d.month}월 {d.day}일",
-    },
-    "en": {
-        "tools": "Notebook",
-        "colab": "Open in Colab",
-        "colab_title": "Open this page as a notebook in Google Colab",
-        "ipynb": "Download .ipynb",
-        "ipynb_title": "Download this page as a Jupyter notebook",
-        "executed": "The outputs on this page were produced by TensorFlow {tf} and Keras {keras} on {date}.",
-        "built": "This page was built with TensorFlow {tf} and Keras {keras} on {date}; "
-        "its code was not executed in this build.",
-        "date": lambda d: f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
-    },
-}
-
+_ = get_translation("book")
 DISTRIBUTIONS = {
     "tensorflow": ("tensorflow", "tensorflow-cpu", "tf-nightly"),
     "keras": ("keras", "keras-nightly"),
@@ -81,10 +54,6 @@ _titled_role = re.compile(r"\{[\w:-]+\}`([^`<]+?)\s*<[^`>]+>`")
 _plain_role = re.compile(r"\{(?:doc|ref|numref|term|eq)\}(`[^`]+`)")
 
 
-def text(lang: str) -> dict:
-    return TEXT.get(lang, TEXT["en"])
-
-
 @functools.cache
 def version_of(name: str) -> str:
     for dist in DISTRIBUTIONS[name]:
@@ -95,30 +64,60 @@ def version_of(name: str) -> str:
     return "?"
 
 
+GITHUB_URL = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+                        r"(?P<org>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$")
+
+
 def github_repo(url: str) -> tuple[str, str] | None:
-    """(org, repo) of a https://github.com/<org>/<repo> URL, or None if the URL is empty."""
-    if not url:
-        return None
-    parsed = urlparse(url)
-    parts = [p for p in parsed.path.split("/") if p]
-    if parsed.netloc != "github.com" or len(parts) != 2:
-        raise ConfigError(f"book_repository_url must look like https://github.com/<org>/<repo>, got {url!r}")
-    org, repo = parts
-    return org, repo.removesuffix(".git")
+    """(org, repo) of a GitHub repository URL (https or ssh), or None if it is not one."""
+    match = GITHUB_URL.match(url.strip())
+    return (match["org"], match["repo"]) if match else None
+
+
+def git_origin(srcdir: str) -> str:
+    try:
+        result = subprocess.run(["git", "remote", "get-url", "origin"], cwd=srcdir, capture_output=True,
+                                text=True, check=False, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def find_repository(configured: str, environ: dict, origin: str) -> tuple[tuple[str, str] | None, str]:
+    """The repository the Colab links open, and where it came from (or why there is none)."""
+    if configured:
+        repo = github_repo(configured)
+        if repo is None:
+            raise ConfigError(f"book_repository_url must be https://github.com/<org>/<repo>, got {configured!r}")
+        return repo, "book_repository_url in _config.yml"
+    if environ.get("GITHUB_REPOSITORY", "").count("/") == 1:
+        org, name = environ["GITHUB_REPOSITORY"].split("/")
+        return (org, name), "GITHUB_REPOSITORY"
+    if origin:
+        repo = github_repo(origin)
+        if repo is not None:
+            return repo, "git remote origin"
+        return None, f"the git remote origin ({origin}) is not on GitHub"
+    return None, "no book_repository_url, no GITHUB_REPOSITORY and no git remote origin"
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    github_repo(config.book_repository_url)
     if not config.book_pages_branch:
         raise ConfigError("book_pages_branch must name the branch that holds the published site")
+    repo, why = find_repository(config.book_repository_url, dict(os.environ), git_origin(app.srcdir))
+    app.env_book_repository = repo  # read by colab_url
+    if repo is None:
+        logger.info("[book_notebooks] no 'Open in Colab' links: %s", why)
+    else:
+        logger.info("[book_notebooks] 'Open in Colab' opens notebooks of github.com/%s/%s (from %s)", *repo, why)
 
 
 def colab_url(app: Sphinx, pagename: str) -> str | None:
-    repo = github_repo(app.config.book_repository_url)
+    repo = getattr(app, "env_book_repository", None)
     if repo is None:
         return None
     org, name = repo
-    return f"{COLAB}/{org}/{name}/blob/{app.config.book_pages_branch}/{pagename}.ipynb"
+    return f"{COLAB}/{org}/{name}/blob/{app.config.book_pages_branch}/{app.config.language}/_sources/{pagename}.ipynb"
 
 
 def executed_notebook(app: Sphinx, pagename: str) -> Path | None:
@@ -177,7 +176,7 @@ def clean_notebook(nb: nbformat.NotebookNode, drop_all_stderr: bool) -> nbformat
 
 
 def write_notebook(app: Sphinx, pagename: str) -> dict | None:
-    """Write <outdir>/<pagename>.ipynb; return the page's execution data from myst-nb, if any."""
+    """Write <outdir>/_sources/<pagename>.ipynb; return the page's execution data from myst-nb, if any."""
     nb_config = getattr(app.env, "mystnb_config", None)
     executed = executed_notebook(app, pagename)
     if executed is not None:
@@ -191,7 +190,7 @@ def write_notebook(app: Sphinx, pagename: str) -> dict | None:
     drop_all_stderr = getattr(nb_config, "output_stderr", "show") in ("remove", "remove-warn")
     nb = clean_notebook(nb, drop_all_stderr)
     nbformat.validate(nb)
-    target = Path(app.outdir, *f"{pagename}.ipynb".split("/"))
+    target = Path(app.outdir, "_sources", *f"{pagename}.ipynb".split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
 
@@ -209,61 +208,66 @@ def build_date() -> dt.date:
     return when.date()
 
 
-def stamp_html(lang: str, exec_data: dict | None) -> str:
-    words = text(lang)
+def long_date(day: dt.date, lang: str) -> str:
+    """The date as the site's language writes it (Babel; English for a language Babel lacks)."""
+    try:
+        return format_date(day, format="long", locale=lang)
+    except (UnknownLocaleError, ValueError):
+        return format_date(day, format="long", locale="en")
+
+
+def stamp(lang: str, exec_data: dict | None) -> dict:
+    """What the footer template book-stamp.html says: versions, and when the page was executed."""
     executed = bool(exec_data and exec_data.get("succeeded") and exec_data.get("mtime"))
+    day = dt.datetime.fromtimestamp(exec_data["mtime"], dt.UTC).date() if executed else build_date()
     if executed:
-        day = dt.datetime.fromtimestamp(exec_data["mtime"], dt.UTC).date()
+        sentence = _("The outputs on this page were produced by TensorFlow {tf} and Keras {keras} on {date}.")
     else:
-        day = build_date()
+        sentence = _("This page was built with TensorFlow {tf} and Keras {keras} on {date}.")
     tf, keras = version_of("tensorflow"), version_of("keras")
-    date_html = f'<time datetime="{day.isoformat()}">{html.escape(words["date"](day))}</time>'
-    sentence = words["executed" if executed else "built"].format(
-        tf=html.escape(tf), keras=html.escape(keras), date="{date}"
-    )
-    return (
-        f'<p class="book-build-stamp" data-tensorflow="{html.escape(tf)}" data-keras="{html.escape(keras)}" '
-        f'data-executed="{str(executed).lower()}">' + sentence.replace("{date}", date_html) + "</p>"
-    )
+    before, _sep, after = sentence.format(tf=tf, keras=keras, date="\0").partition("\0")
+    return {"tensorflow": tf, "keras": keras, "executed": executed, "iso": day.isoformat(),
+            "date": long_date(day, lang), "before": before, "after": after}
 
 
-def tools_html(app: Sphinx, pagename: str, lang: str, exec_data: dict | None) -> str:
-    words = text(lang)
-    name = pagename.rsplit("/", 1)[-1]
-    links = []
-    colab = colab_url(app, pagename)
-    if colab:
-        links.append(
-            f'<a class="book-colab-link" href="{html.escape(colab)}" target="_blank" rel="noopener" '
-            f'title="{html.escape(words["colab_title"])}">{html.escape(words["colab"])}</a>'
-        )
-    links.append(
-        f'<a class="book-ipynb-link" href="{html.escape(name)}.ipynb" download '
-        f'type="application/x-ipynb+json" title="{html.escape(words["ipynb_title"])}">'
-        f"{html.escape(words['ipynb'])}</a>"
-    )
-    return (
-        f'<nav class="book-notebook-links" aria-label="{html.escape(words["tools"])}">'
-        + "".join(links)
-        + "</nav>"
-        + stamp_html(lang, exec_data)
-    )
-
-
-def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    lang = page_language(app, pagename)
-    if lang is None or doctree is None:
+def add_notebook(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Before the theme builds its menus (priority 501): the notebook, for the download menu."""
+    if doctree is None or not app.env.metadata.get(pagename, {}).get("kernelspec"):
         return
-    exec_data = write_notebook(app, pagename)
-    context["book_page_tools"] = tools_html(app, pagename, lang, exec_data)
+    context["book_exec_data"] = write_notebook(app, pagename)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def add_colab_and_stamp(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """After the theme built its menus: Colab in the launch menu, and the stamp for the footer."""
+    if "ipynb_source" not in context:
+        return
+    context["book_stamp"] = stamp(app.config.language, context.get("book_exec_data"))
+    url = colab_url(app, pagename)
+    if url is None:
+        return
+    colab = {
+        "type": "link",
+        "text": "Colab",
+        "tooltip": _("Open this page as a notebook in Google Colab"),
+        "icon": "_static/images/logo_colab.png",
+        "url": url,
+        "label": "colab-button",
+    }
+    buttons = context.setdefault("header_buttons", [])
+    group = next((b for b in buttons if b.get("label") == "launch-buttons"), None)
+    if group is None:
+        group = {"type": "group", "tooltip": _("Launch interactive content"), "icon": "fas fa-rocket",
+                 "buttons": [], "label": "launch-buttons"}
+        buttons.insert(1 if buttons else 0, group)
+    group["buttons"].append(colab)
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("book_i18n")
-    # Where the book lives on GitHub, and the branch its built site is published on.
+    # Where the book lives on GitHub (empty: found at build), and the branch its site is published on.
     app.add_config_value("book_repository_url", "", "html", [str])
     app.add_config_value("book_pages_branch", "gh-pages", "html", [str])
     app.connect("config-inited", check_config)
-    # Before book_i18n (priority 500), which places context["book_page_tools"].
-    app.connect("html-page-context", on_html_page_context, priority=400)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    app.connect("html-page-context", add_notebook, priority=400)
+    app.connect("html-page-context", add_colab_and_stamp, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

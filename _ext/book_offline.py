@@ -1,29 +1,16 @@
-"""Keep every page free of requests to other sites: no Thebe, no CDN assets.
+"""Keep every page free of requests to other sites, and light.
 
-Jupyter Book 1 always loads the ``sphinx_thebe`` extension, whatever ``launch_buttons.thebe``
-says, and sphinx-thebe adds to every page, unconditionally:
+The extension list in ``_config.yml`` leaves out what Jupyter Book 1 loads by default and
+what would fetch from other sites (sphinx-thebe, sphinx-comments). This extension guards
+the rest:
 
-- an inline script ``const THEBE_JS_URL = "https://unpkg.com/thebe@.../index.js"; ...``
-  (twice under Jupyter Book 1, which makes Chromium log "Identifier 'THEBE_JS_URL' has
-  already been declared"), ``sphinx-thebe.js`` and ``sphinx-thebe.css``;
-- a ``<script type="text/x-thebe-config">`` block pointing at mybinder.org, appended to
-  every doctree.
-
-sphinx-thebe has no setting that turns this off, and the extension list of Jupyter Book 1
-cannot drop it from ``_config.yml``. So once every extension is loaded, this extension
-disconnects sphinx-thebe's event handlers and removes its stylesheet. The ``thebe-button``
-directive stays registered (a page that used it would still build), but nothing of Thebe
-reaches the pages. The book offers "Open in Colab" and a notebook download instead
-(book_notebooks.py).
-
-It also cuts Font Awesome down to the icons the site uses. The theme loads
-``_static/scripts/fontawesome.js``, the whole icon set (about 1.5 MB), on every page, to draw a
-dozen icons. At build-finished the file is rewritten with only the icons named (``fa-<name>``)
-in the built HTML or in the site's other scripts, which keeps each page light.
-
-It also warns (an error under ``-W``) when any extension or setting adds a script or a
-stylesheet that lives on another site, so that a new CDN asset fails the build instead of
-the offline tests.
+- it warns (an error under ``-W``) when any extension or setting adds a script or a
+  stylesheet that lives on another site, so that a new CDN asset fails the build instead of
+  the offline tests;
+- it cuts Font Awesome down to the icons the site uses. The theme loads
+  ``_static/scripts/fontawesome.js``, the whole icon set (about 1.5 MB), on every page, to
+  draw a dozen icons. At build-finished the file is rewritten with only the icons named
+  (``fa-<name>``) in the built HTML or in the site's other scripts.
 """
 
 from __future__ import annotations
@@ -32,27 +19,9 @@ import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
-
-THEBE_MODULE = "sphinx_thebe"
-THEBE_ASSETS = {"sphinx-thebe.css", "sphinx-thebe.js"}
-
-
-def drop_thebe(app: Sphinx, config: Config) -> None:
-    dropped = 0
-    for listeners in app.events.listeners.values():
-        for listener in list(listeners):
-            if getattr(listener.handler, "__module__", "") == THEBE_MODULE:
-                app.disconnect(listener.id)
-                dropped += 1
-    app.registry.css_files = [(f, a) for f, a in app.registry.css_files if f not in THEBE_ASSETS]
-    app.registry.js_files = [(f, a) for f, a in app.registry.js_files if f not in THEBE_ASSETS]
-    if dropped:
-        logger.verbose("[book_offline] removed %d sphinx-thebe event handlers", dropped)
-
 
 _reported: set[str] = set()
 
@@ -116,8 +85,6 @@ def shrink_fontawesome(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    # config-inited is emitted after every extension's setup(), whatever their order.
-    app.connect("config-inited", drop_thebe)
     app.connect("html-page-context", warn_about_remote_assets)
     app.connect("build-finished", shrink_fontawesome)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -13,15 +13,15 @@ source file, with line endings read as ``\\n`` so that a Windows checkout
 (CRLF) hashes the same as a Linux one. The record is written by
 ``python tools/translations.py sync`` (``make translation-synced``), never by hand.
 
-This extension
+This extension, in the site of each translation (tools/build.py builds one per language),
 
-- puts a notice at the top of a translated page whose source changed since
-  (or that records no source revision at all), in the page's own language,
-  linking to the source page;
-- provides the directive ``{translation-status}``: a table of every page in
-  every language, up to date, stale or missing, computed at build time;
-- makes Sphinx re-read the translations of a source page that changed, and
-  the status page on every build, so that incremental builds stay right.
+- puts a notice at the top of a translated page whose source changed since (or that records
+  no source revision at all), in the site's language, linking to the source page in the
+  source language's site;
+- provides the directive ``{translation-status}``: a table of every page in every language,
+  up to date, stale or missing, computed at build time, in the site's language;
+- tells Sphinx which other files a page depends on (its source page; every page of every
+  language for the status table), so that incremental builds re-read it when they change.
 
 The functions above ``setup`` use no Sphinx: ``tools/translations.py`` imports
 them, so the build and the command line apply one rule.
@@ -30,8 +30,6 @@ them, so the build and the command line apply one rule.
 from __future__ import annotations
 
 import hashlib
-import html
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,31 +39,6 @@ DIGEST_MIN = 12  # hex digits of SHA-256 that a record must keep at least
 DIGEST_WRITE = 12  # hex digits that `sync` writes
 
 CURRENT, STALE, MISSING = "current", "stale", "missing"
-
-# The notice on a stale page, in the page's language; English for any other language.
-NOTICE = {
-    "en": {
-        "title": "This translation may be out of date",
-        "changed": "The page it translates ({source}) has changed since this translation was last reviewed.",
-        "unrecorded": "This page does not record which revision of its source page ({source}) it translates.",
-        "link": "Read the source page",
-    },
-    "ko": {
-        "title": "이 번역은 최신이 아닐 수 있습니다",
-        "changed": "이 번역을 마지막으로 검토한 뒤에 원문({source})이 바뀌었습니다.",
-        "unrecorded": "이 페이지에는 원문({source})의 어느 판을 번역했는지 기록되어 있지 않습니다.",
-        "link": "원문 읽기",
-    },
-}
-
-# Labels of the status page, which serves every language: Korean, then English (like the landing page).
-STATUS_LABEL = {
-    CURRENT: ("최신", "up to date"),
-    STALE: ("갱신 필요", "stale"),
-    MISSING: ("없음", "missing"),
-}
-SOURCE_LABEL = ("원문", "Source")
-
 
 # --- the rule, shared with tools/translations.py (no Sphinx below this line until setup) ---
 
@@ -152,72 +125,82 @@ def translation_status(source: Path, translation: Path, source_rel: str) -> Stat
 
 from docutils import nodes  # noqa: E402
 from sphinx import addnodes  # noqa: E402
+from sphinx.locale import get_translation  # noqa: E402
 from sphinx.util.docutils import SphinxDirective  # noqa: E402
 
-STATUS_DOCS = "book_translation_status_docs"  # env attribute: docnames that show the status table
+_ = get_translation("book")
+
+
+def status_label(state: str) -> str:
+    return {CURRENT: _("up to date"), STALE: _("stale"), MISSING: _("missing")}[state]
 
 
 def _languages(config) -> list[str]:
     return list(config.book_languages)
 
 
-def _split(app, docname: str) -> tuple[str, str] | None:
-    """(language, rest) of ``book/<lang>/<rest>``, or None."""
-    parts = docname.split("/", 2)
-    if len(parts) == 3 and parts[0] == "book" and parts[1] in app.config.book_languages:
-        return parts[1], parts[2]
-    return None
+def _site_language(config) -> str:
+    return config.language or _languages(config)[0]
 
 
-def _source_file(app, rest: str) -> Path:
-    source = _languages(app.config)[0]
-    return Path(app.srcdir, "book", source, rest + ".md")
+def _book_dir(app) -> Path:
+    """book/, the parent of this site's book/<lang>/."""
+    return Path(app.srcdir).parent
+
+
+def _page_file(app, lang: str, docname: str) -> Path:
+    return _book_dir(app) / lang / f"{docname}.md"
 
 
 def doc_status(app, docname: str) -> Status | None:
-    """Status of a translated page (None for a source page or a page outside book/<lang>/)."""
-    found = _split(app, docname)
-    if found is None:
-        return None
-    lang, rest = found
-    source = _languages(app.config)[0]
+    """Status of a translated page (None in the source language's site, or without a source page)."""
+    lang, source = _site_language(app.config), _languages(app.config)[0]
     if lang == source:
         return None
-    source_path = _source_file(app, rest)
+    source_path = _page_file(app, source, docname)
     if not source_path.is_file():
         return None  # an orphan: the parity check reports it
-    return translation_status(
-        source_path, Path(app.env.doc2path(docname)), f"book/{source}/{rest}.md"
-    )
+    return translation_status(source_path, Path(app.env.doc2path(docname)), f"book/{source}/{docname}.md")
 
 
-def notice_html(app, pagename: str, status: Status) -> str:
-    lang, rest = _split(app, pagename)
+def _source_name(app) -> str:
+    from book_i18n import language_entries
+
     source = _languages(app.config)[0]
-    texts = NOTICE.get(lang, NOTICE["en"])
-    source_name = app.config.book_languages[source]
-    body = texts["unrecorded" if status.unrecorded else "changed"].format(source=source_name)
-    target = f"book/{source}/{rest}"
-    href = posixpath.relpath(target, posixpath.dirname(pagename)) + app.builder.out_suffix
-    esc = html.escape
-    return (
-        f'<div class="admonition warning translation-stale" role="note" '
-        f'data-source-sha256="{esc(status.current[:DIGEST_WRITE])}" '
-        f'data-recorded-sha256="{esc(status.recorded)}">\n'
-        f'<p class="admonition-title">{esc(texts["title"])}</p>\n'
-        f"<p>{esc(body)} "
-        f'<a class="translation-source-link" href="{esc(href)}" hreflang="{esc(source)}">'
-        f'{esc(texts["link"])} (<span lang="{esc(source)}">{esc(source_name)}</span>)</a></p>\n'
-        f"</div>\n"
-    )
+    return language_entries(app.config)[source]["name"]
 
 
-def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
-    if doctree is None or "body" not in context:
+def on_doctree_read(app, doctree) -> None:
+    """A translated page depends on its source page: a change there re-reads it."""
+    docname = app.env.docname
+    source = _languages(app.config)[0]
+    if _site_language(app.config) != source and _page_file(app, source, docname).is_file():
+        app.env.note_dependency(str(_page_file(app, source, docname)))
+
+
+def add_notice(app, doctree, docname) -> None:
+    """The stale notice, as an admonition at the top of the page's first section."""
+    status = doc_status(app, docname)
+    if status is None or status.state != STALE:
         return
-    status = doc_status(app, pagename)
-    if status is not None and status.state == STALE:
-        context["body"] = notice_html(app, pagename, status) + context["body"]
+    source = _languages(app.config)[0]
+    body = (_("This page does not record which revision of its source page ({source}) it translates.")
+            if status.unrecorded else
+            _("The page it translates ({source}) has changed since this translation was last reviewed."))
+    notice = nodes.admonition(classes=["warning", "translation-stale"])
+    notice += nodes.title(text=_("This translation may be out of date"))
+    para = nodes.paragraph(text=body.format(source=_source_name(app)) + " ")
+    href = "../" * (docname.count("/") + 1) + f"{source}/{docname}.html"
+    link = nodes.reference("", "", refuri=href, classes=["translation-source-link"])
+    link += nodes.Text(_("Read the source page") + " (")
+    link += nodes.inline(text=_source_name(app))
+    link += nodes.Text(")")
+    para += link
+    notice += para
+    section = next(iter(doctree.findall(nodes.section)), None)
+    parent = section if section is not None else doctree
+    index = next((i + 1 for i, child in enumerate(parent.children) if isinstance(child, nodes.title)), 0)
+    parent.insert(index, notice)
 
 
 class TranslationStatusDirective(SphinxDirective):
@@ -227,41 +210,52 @@ class TranslationStatusDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         env, app = self.env, self.env.app
-        if not hasattr(env, STATUS_DOCS):
-            setattr(env, STATUS_DOCS, set())
-        getattr(env, STATUS_DOCS).add(env.docname)
+        from book_i18n import language_entries, site_href
 
         langs = _languages(self.config)
         source, others = langs[0], langs[1:]
-        names = {split[1] for doc in env.found_docs if (split := _split(app, doc))}
+        entries = language_entries(self.config)
+        folders = {lang: _book_dir(app) / lang for lang in langs}
+        names = sorted({p.relative_to(folders[lang]).with_suffix("").as_posix()
+                        for lang in langs if folders[lang].is_dir() for p in folders[lang].rglob("*.md")})
+        for lang in langs:  # every page of every language decides the table
+            for name in names:
+                if _page_file(app, lang, name).is_file():
+                    env.note_dependency(str(_page_file(app, lang, name)))
+        here = _site_language(self.config)
 
-        def link(docname: str, text: str | None = None) -> nodes.Node:
-            """A link to a page; its title when no text is given."""
-            return addnodes.pending_xref(
-                "", nodes.inline(text or "", text or ""), refdomain="std", reftype="doc",
-                reftarget="/" + docname, refdoc=env.docname, refexplicit=text is not None,
-                refwarn=True,
-            )
+        def link(lang: str, name: str, text: str) -> nodes.Node:
+            if lang == here:
+                return addnodes.pending_xref(
+                    "", nodes.inline(text, text), refdomain="std", reftype="doc", reftarget="/" + name,
+                    refdoc=env.docname, refexplicit=True, refwarn=True,
+                )
+            ref = nodes.reference("", "", refuri=site_href(env.docname, lang, name))
+            ref += nodes.inline(text, text)
+            return ref
 
-        names_of = self.config.book_languages
-        header = [f"{' · '.join(SOURCE_LABEL)}: {names_of[source]} ({source})"]
-        header += [f"{names_of[lang]} ({lang})" for lang in others]
+        header = [f"{_('Source')}: {entries[source]['name']} ({source})"]
+        header += [f"{entries[lang]['name']} ({lang})" for lang in others]
+        order = {name: i for i, name in enumerate(_toc_order(env))}
         rows, problems = [], []
-        order = _toc_order(env)
-        for name in sorted(names, key=lambda n: (order.get(f"book/{source}/{n}", len(order)), n)):
-            src_doc = f"book/{source}/{name}"
+        for name in sorted(names, key=lambda n: (order.get(n, len(order)), n)):
             first = nodes.paragraph()
-            first += link(src_doc) if src_doc in env.found_docs else nodes.Text(f"{name} ({MISSING})")
+            if _page_file(app, source, name).is_file():
+                first += link(source, name, name)
+            else:
+                first += nodes.Text(f"{name} ({status_label(MISSING)})")
             row = [first]
             for lang in others:
-                doc = f"book/{lang}/{name}"
-                if doc not in env.found_docs:
+                path = _page_file(app, lang, name)
+                if not path.is_file():
                     status = Status(MISSING, "the page does not exist")
+                elif not _page_file(app, source, name).is_file():
+                    status = Status(STALE, "its source page does not exist")
                 else:
-                    status = doc_status(app, doc) or Status(STALE, "its source page does not exist")
-                text = " · ".join(STATUS_LABEL[status.state])
+                    status = translation_status(_page_file(app, source, name), path, f"book/{source}/{name}.md")
                 cell = nodes.paragraph(classes=[f"translation-status-{status.state}"])
-                cell += link(doc, text) if doc in env.found_docs else nodes.Text(text)
+                text = status_label(status.state)
+                cell += link(lang, name, text) if path.is_file() else nodes.Text(text)
                 row.append(cell)
                 if status.state != CURRENT:
                     problems.append((lang, name, status))
@@ -275,7 +269,7 @@ class TranslationStatusDirective(SphinxDirective):
             for lang, name, status in problems:
                 para = nodes.paragraph()
                 para += nodes.literal(text=f"book/{lang}/{name}.md")
-                para += nodes.Text(f": {STATUS_LABEL[status.state][1]}, {status.reason}. ")
+                para += nodes.Text(f": {status_label(status.state)}, {status.reason}. ")
                 if status.state == MISSING:
                     fix = f"python tools/translations.py start {name} --lang {lang}"
                 else:
@@ -285,20 +279,20 @@ class TranslationStatusDirective(SphinxDirective):
             result.append(items)
         else:
             para = nodes.paragraph(classes=["translation-all-current"])
-            para += nodes.Text("모든 번역이 최신입니다. · Every translation is up to date.")
+            para += nodes.Text(_("Every translation is up to date."))
             result.append(para)
         return result
 
 
-def _toc_order(env) -> dict[str, int]:
-    """Position of each document in the table of contents (depth first from the root)."""
-    order: dict[str, int] = {}
+def _toc_order(env) -> list[str]:
+    """The documents of the table of contents, depth first from the root."""
+    order: list[str] = []
     stack = [env.config.root_doc]
     while stack:
         doc = stack.pop()
         if doc in order:
             continue
-        order[doc] = len(order)
+        order.append(doc)
         stack.extend(reversed(env.toctree_includes.get(doc, [])))
     return order
 
@@ -307,7 +301,7 @@ def _table(header: list[str], rows: list[list[nodes.Node]]) -> nodes.table:
     table = nodes.table()
     group = nodes.tgroup(cols=len(header))
     table += group
-    for _ in header:
+    for _col in header:
         group += nodes.colspec(colwidth=1)
     head = nodes.thead()
     group += head
@@ -325,35 +319,10 @@ def _table(header: list[str], rows: list[list[nodes.Node]]) -> nodes.table:
     return table
 
 
-def on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
-    """Re-read the translations of a changed source page, and every status page."""
-    again = set(getattr(env, STATUS_DOCS, set())) & env.found_docs
-    source = _languages(app.config)[0]
-    for docname in set(added) | set(changed) | set(removed):
-        found = _split(app, docname)
-        if found and found[0] == source:
-            for lang in _languages(app.config)[1:]:
-                again.add(f"book/{lang}/{found[1]}")
-    return sorted((again & env.found_docs) - set(added) - set(changed))
-
-
-def on_env_purge_doc(app, env, docname) -> None:
-    getattr(env, STATUS_DOCS, set()).discard(docname)
-
-
-def on_env_merge_info(app, env, docnames, other) -> None:
-    mine = getattr(env, STATUS_DOCS, None) or set()
-    mine |= getattr(other, STATUS_DOCS, set()) & set(docnames)
-    setattr(env, STATUS_DOCS, mine)
-
-
 def setup(app) -> dict:
-    # book_i18n defines book_languages (and the language switch); load it first.
+    # book_i18n defines book_languages and the cross-site links.
     app.setup_extension("book_i18n")
     app.add_directive("translation-status", TranslationStatusDirective)
-    # Runs before book_i18n's handler (500), so the language switch stays above the notice.
-    app.connect("html-page-context", on_html_page_context, priority=400)
-    app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("env-purge-doc", on_env_purge_doc)
-    app.connect("env-merge-info", on_env_merge_info)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    app.connect("doctree-read", on_doctree_read)
+    app.connect("doctree-resolved", add_notice)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

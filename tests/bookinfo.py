@@ -33,6 +33,22 @@ def pages(lang: str) -> list[Path]:
     return sorted(p.relative_to(base) for p in base.rglob("*.md"))
 
 
+def toc_pages() -> list[str]:
+    """The pages every language's site is built from, in reading order (_toc.yml)."""
+    return translations.toc_files(ROOT)
+
+
+def site_pages() -> list[str]:
+    """Every built page of every language's site, as paths under the built site: <lang>/<name>.html."""
+    return [f"{lang}/{name}.html" for lang in languages() for name in toc_pages()]
+
+
+def is_notebook(lang: str, name: str) -> bool:
+    """Whether book/<lang>/<name>.md is a text notebook (its front matter names a kernel)."""
+    path = BOOK / lang / f"{name}.md"
+    return "\nkernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
+
+
 def sybil_parsers() -> list:
     """The parsers that find runnable examples in a page.
 

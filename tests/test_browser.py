@@ -31,8 +31,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = BUILD_HTML.parent / "screenshots"
-KO_PAGE = "book/ko/linear_regression.html"
-EN_PAGE = "book/en/linear_regression.html"
+PAGE = "linear_regression.html"
+PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 
@@ -147,67 +147,85 @@ def fonts_drawing(tab: Tab, selector: str) -> list[str]:
 def check_page(tab: Tab, rel: str, lang: str) -> None:
     page = tab.page
     assert page.evaluate("document.documentElement.lang") == lang
-    switch = page.locator("article .book-page-header .language-switch")
+    switch = page.locator(".bd-header-article .language-switch")
     assert switch.is_visible(), f"{rel}: the language switch is not visible"
     box, title = switch.bounding_box(), page.locator("article h1").first.bounding_box()
-    assert box["y"] < title["y"] and box["y"] < 900, f"{rel}: the switch is not at the top of the article"
+    assert box["y"] < title["y"], f"{rel}: the switch is not above the title"
     for other in languages():
         if other != lang:
             assert switch.locator(f'a[hreflang="{other}"]').is_visible()
-    assert page.locator(".book-colab-link").is_visible() and page.locator(".book-ipynb-link").is_visible()
-    assert page.locator(".book-build-stamp").is_visible()
+    assert page.locator(".dropdown-download-buttons").is_visible(), f"{rel}: no download menu"
+    assert page.locator("footer .book-build-stamp, .bd-footer-content .book-build-stamp").count() == 1
     # Code stays monospace.
     code_font = page.evaluate("getComputedStyle(document.querySelector('div.highlight pre')).fontFamily")
     assert "monospace" in code_font, code_font
+    # Nothing wider than the screen: no horizontal scrolling.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{rel}: the page scrolls sideways by {overflow}px"
 
 
-def test_korean_page_offline_without_errors(tab):
-    tab.open(KO_PAGE)
-    check_page(tab, KO_PAGE, "ko")
-    page = tab.page
-    prose = "article section p"
-    style = page.evaluate(
-        f"(() => {{ const s = getComputedStyle(document.querySelector('{prose}'));"
-        " return [s.wordBreak, parseFloat(s.lineHeight) / parseFloat(s.fontSize)]; })()"
-    )
-    assert style[0] == "keep-all", style
-    assert style[1] >= 1.7, style
-    hangul_fonts = fonts_drawing(tab, "article h1")
-    assert any(("CJK" in f or "KR" in f or "Gothic" in f) for f in hangul_fonts), (
-        f"the Korean title is drawn with {hangul_fonts}: is fonts-noto-cjk installed?"
-    )
-    assert page.locator("mjx-container").count() > 0, "MathJax did not typeset the formulas"
-    tab.screenshot("ko-linear_regression")
-    tab.assert_clean()
+def other_language(lang: str) -> str:
+    return next(other for other in languages() if other != lang)
 
 
-def test_language_switch_leads_to_the_english_page_which_works_offline_too(tab):
-    tab.open(KO_PAGE)
-    with tab.page.expect_navigation(wait_until="networkidle"):
-        tab.page.locator('.language-switch a[hreflang="en"]').click()
-    assert tab.page.url == tab.base + EN_PAGE, "the switch did not lead to the same page in English"
-    check_page(tab, EN_PAGE, "en")
+@pytest.mark.parametrize("lang", languages())
+def test_page_offline_without_errors_and_the_switch_leads_to_the_same_page(tab, lang):
+    rel = f"{lang}/{PAGE}"
+    tab.open(rel)
+    check_page(tab, rel, lang)
     assert tab.page.locator("mjx-container").count() > 0, "MathJax did not typeset the formulas"
-    tab.screenshot("en-linear_regression")
-    # And back: the English page's switch leads to the Korean page.
-    with tab.page.expect_navigation(wait_until="commit"):
-        tab.page.locator('.language-switch a[hreflang="ko"]').click()
-    assert tab.page.url == tab.base + KO_PAGE
+    if lang == "ko":
+        page = tab.page
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.querySelector('article section p'));"
+            " return [s.wordBreak, parseFloat(s.lineHeight) / parseFloat(s.fontSize)]; })()"
+        )
+        assert style[0] == "keep-all", style
+        assert style[1] >= 1.7, style
+        hangul_fonts = fonts_drawing(tab, "article h1")
+        assert any(("CJK" in f or "KR" in f or "Gothic" in f) for f in hangul_fonts), (
+            f"the Korean title is drawn with {hangul_fonts}: is fonts-noto-cjk installed?"
+        )
+    tab.screenshot(f"{lang}-linear_regression")
+    other = other_language(lang)
+    with tab.page.expect_navigation(wait_until="networkidle"):
+        tab.page.locator(f'.language-switch a[hreflang="{other}"]').click()
+    assert tab.page.url == tab.base + f"{other}/{PAGE}", "the switch did not lead to the same page"
+    check_page(tab, f"{other}/{PAGE}", other)
     tab.assert_clean()
 
 
-def test_landing_page_offers_every_language(tab):
-    tab.open("index.html")  # redirects to the landing page
-    tab.page.wait_for_url("**/book/index.html")
+@pytest.mark.parametrize("lang", languages())
+def test_phone_width_has_no_sideways_scrolling(browser, server, lang):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        phone = Tab(context, server)
+        for name in ("linear_regression", "learning_rate"):
+            rel = f"{lang}/{name}.html"
+            phone.open(rel)
+            check_page(phone, rel, lang)
+            phone.screenshot(f"{lang}-{name}-phone")
+        phone.assert_clean()
+    finally:
+        context.close()
+
+
+def test_root_page_offers_every_language(tab):
+    tab.open("index.html")
     for lang in languages():
-        assert tab.page.locator(f'.language-switch a[hreflang="{lang}"]').is_visible()
-    tab.screenshot("landing")
+        assert tab.page.locator(f'ul.book-languages a[hreflang="{lang}"]').is_visible()
+    assert tab.page.url == tab.base + "index.html", "the root page redirected"
+    tab.screenshot("root")
+    with tab.page.expect_navigation(wait_until="networkidle"):
+        tab.page.locator(f'ul.book-languages a[hreflang="{languages()[-1]}"]').click()
+    assert tab.page.url == tab.base + f"{languages()[-1]}/index.html"
     tab.assert_clean()
 
 
-def search(tab: Tab, query: str) -> list[str]:
-    """Search on search.html; the pages found, as site paths."""
-    tab.open(f"search.html?q={quote(query)}")
+def search(tab: Tab, lang: str, query: str) -> list[str]:
+    """Search one language's site; the pages found, as site paths."""
+    tab.open(f"{lang}/search.html?q={quote(query)}")
     tab.page.wait_for_function(
         "() => { const s = document.querySelector('#search-results .search-summary');"
         " return s && s.innerText.trim().length > 0; }"
@@ -222,8 +240,9 @@ def test_korean_search_finds_a_page_that_has_the_word_only_with_particles(tab, s
     # A word of the book's subject if one qualifies (회귀 is the issue's example), else any.
     preferred = [stem for stem in ("회귀", "모델", "예측", "비용", "하강법", "학습") if stem in found]
     stem = preferred[0] if preferred else min(found, key=lambda s: (-len(found[s]), s))
-    hits = search(tab, stem)
+    hits = search(tab, "ko", stem)
     assert found[stem] <= set(hits), f"searching {stem!r} found {hits}, not {sorted(found[stem])}"
+    assert hits and all(h.startswith("ko/") for h in hits), f"results outside the Korean site: {hits}"
     tab.screenshot("search-ko")
     # The query side strips the same particles as the index (JavaScript vs Python).
     korean_stem = load_ext("book_search_ko").korean_stem
@@ -233,8 +252,10 @@ def test_korean_search_finds_a_page_that_has_the_word_only_with_particles(tab, s
     tab.assert_clean()
 
 
-def test_english_search_still_stems(tab):
-    hits = search(tab, "predictions")
-    assert EN_PAGE in hits, f"searching 'predictions' found {hits}"
+def test_english_search_stems_and_stays_in_the_english_site(tab):
+    hits = search(tab, "en", "predictions")
+    assert f"en/{PAGE}" in hits, f"searching 'predictions' found {hits}"
+    assert all(h.startswith("en/") for h in hits), f"results outside the English site: {hits}"
+    assert tab.page.evaluate("typeof BOOK_KO_SUFFIXES") == "undefined", "the Korean splitter serves en"
     tab.screenshot("search-en")
     tab.assert_clean()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.bookinfo import languages, pages
+from tests.bookinfo import languages, site_pages
 
 LOG_NOISE = re.compile(
     r"absl::InitializeLog|cudart_stub|oneDNN|cpu_feature_guard|I0000 |W0000 |E0000 |"
@@ -15,11 +15,7 @@ LOG_NOISE = re.compile(
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 
 
-def page_ids():
-    return [f"book/{lang}/{p.with_suffix('.html').as_posix()}" for lang in languages() for p in pages(lang)]
-
-
-@pytest.mark.parametrize("rel", page_ids())
+@pytest.mark.parametrize("rel", site_pages())
 def test_outputs_are_free_of_logs_and_warnings(soup_of, rel):
     soup = soup_of(rel)
     stderr = soup.select(".output.stderr, .stderr")
@@ -32,7 +28,7 @@ def test_outputs_are_free_of_logs_and_warnings(soup_of, rel):
 
 @pytest.mark.parametrize("lang", languages())
 def test_linear_regression_page_shows_summary_figure_and_predictions(soup_of, lang):
-    rel = f"book/{lang}/linear_regression.html"
+    rel = f"{lang}/linear_regression.html"
     soup = soup_of(rel)
     outputs = [o.get_text() for o in soup.select(".cell_output")]
     summary = next((t for t in outputs if "Total params" in t), None)
@@ -49,5 +45,5 @@ def test_linear_regression_page_shows_summary_figure_and_predictions(soup_of, la
 
 @pytest.mark.parametrize("lang", languages())
 def test_sgd_page_draws_the_batch_size_figure(soup_of, lang):
-    soup = soup_of(f"book/{lang}/sgd.html")
+    soup = soup_of(f"{lang}/sgd.html")
     assert soup.select(".cell_output img"), "batch size figure missing"

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Build the book: one execution pass, then one site per language.
+
+    python tools/build.py            everything: execute every page, build every language
+    python tools/build.py --language LANG
+                                     one language's site from the execution cache as it is
+
+``make book`` runs the first. Steps:
+
+1. **Execute** every page of every language once, two kernels at a time (jupyter-cache,
+   ``_build/.jupyter_cache``, wiped first so that every cell runs).
+2. **Compile** the book's message catalogs (``locale/<lang>/LC_MESSAGES/*.po``) with Babel
+   into ``_build/locale``: the theme's and the extensions' strings that their own catalogs lack.
+3. **Build** each language of ``_config.yml`` (``sphinx.config.book_languages``) with
+   Jupyter Book's Sphinx builder, the languages side by side: source ``book/<lang>/``, the one
+   ``_toc.yml``, ``_config.yml`` plus the settings derived for that language (Sphinx's
+   ``language``, title, author, absolute paths to the shared ``_static``, ``_templates``,
+   the favicon, the execution cache and the catalogs). Warnings are errors, references are
+   checked (``-W -n --keep-going``). Each site is staged in ``_build/lang/<lang>/html`` (myst-nb
+   keeps its executed notebooks next to it) and moved to ``_build/html/<lang>``.
+4. **Root page**: ``_build/html/index.html`` offers every language (it marks the one the
+   browser prefers; it never redirects).
+
+Exit status 0 when every step succeeded; otherwise each failure is reported in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+sys.path.insert(0, str(REPO / "_ext"))
+import book_languages  # noqa: E402
+
+sys.path.pop(0)
+
+
+def use_root(root: Path) -> None:
+    """Build the book in ``root`` (this repository unless --root says otherwise)."""
+    global ROOT, BUILD, CACHE, LOCALE_SRC, LOCALE_OUT, SITE, STAGE, LOGS
+    ROOT = Path(root).resolve()
+    BUILD = ROOT / "_build"
+    CACHE = BUILD / ".jupyter_cache"
+    LOCALE_SRC = ROOT / "locale"
+    LOCALE_OUT = BUILD / "locale"
+    SITE = BUILD / "html"
+    STAGE = BUILD / "lang"
+    LOGS = BUILD / "logs"
+
+
+use_root(REPO)
+
+
+class BuildError(Exception):
+    """A step failed; its message is one line for the person who ran the build."""
+
+
+def toc_pages() -> list[str]:
+    sys.path.insert(0, str(REPO))
+    try:
+        from tools.translations import toc_files
+    finally:
+        sys.path.pop(0)
+    return toc_files(ROOT)
+
+
+def notebooks(langs: list[str]) -> list[Path]:
+    """Every page of every language that is a notebook (MyST text notebooks carry a kernelspec)."""
+    found = []
+    for lang in langs:
+        for name in toc_pages():
+            path = ROOT / "book" / lang / f"{name}.md"
+            if path.is_file() and "\nkernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]:
+                found.append(path)
+    return found
+
+
+def execute(langs: list[str]) -> None:
+    """Execute every notebook page into a fresh jupyter-cache, two kernels at a time."""
+    shutil.rmtree(CACHE, ignore_errors=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    pages = notebooks(langs)
+    jcache = str(Path(sys.executable).with_name("jcache"))
+    log = LOGS / "execute.log"
+    print(f"Executing {len(pages)} pages in parallel (log: {log.relative_to(ROOT)})", flush=True)
+    with log.open("w", encoding="utf-8") as out:
+        subprocess.run(
+            [jcache, "notebook", "-p", str(CACHE), "add", "--reader", "jupytext", *map(str, pages)],
+            input="y\n", text=True, stdout=out, stderr=subprocess.STDOUT, check=True, cwd=ROOT,
+        )
+        result = subprocess.run(
+            [jcache, "project", "-p", str(CACHE), "execute", "--executor", "local-parallel", "--timeout", "300"],
+            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False,
+        )
+    text = log.read_text(encoding="utf-8")
+    if result.returncode != 0:
+        print("\n".join(text.splitlines()[-40:]))
+        raise BuildError(f"executing the pages failed (exit {result.returncode}); see {log.relative_to(ROOT)}")
+    # The summary: which pages succeeded. A failed page is not cached: its build executes it
+    # again and stops on the error (raise_on_error), naming the page.
+    print(text[text.find("succeeded:"):].strip() if "succeeded:" in text else text.strip()[-2000:])
+
+
+def compile_catalogs() -> None:
+    """locale/<lang>/LC_MESSAGES/<domain>.po -> _build/locale/<lang>/LC_MESSAGES/<domain>.mo (Babel)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    shutil.rmtree(LOCALE_OUT, ignore_errors=True)
+    for po in sorted(LOCALE_SRC.glob("*/LC_MESSAGES/*.po")):
+        target = LOCALE_OUT / po.relative_to(LOCALE_SRC).with_suffix(".mo")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parts[-3])
+        with target.open("wb") as f:
+            write_mo(f, catalog)
+
+
+def overrides(lang: str, entry: dict) -> dict:
+    """The Sphinx settings that differ per language, or that need absolute paths."""
+    return {
+        "language": lang,
+        "project": entry["title"],
+        "html_title": entry["title"],
+        "author": entry["author"],
+        "external_toc_path": str(ROOT / "_toc.yml"),
+        "html_static_path": [str(ROOT / "_static")],
+        "templates_path": [str(ROOT / "_templates")],
+        "html_favicon": str(ROOT / "_static" / "favicon.svg"),
+        "locale_dirs": [str(LOCALE_OUT)],
+        "nb_execution_cache_path": str(CACHE),
+        "nitpicky": True,
+        "latex_individualpages": False,
+    }
+
+
+def build_language(lang: str) -> int:
+    """Build one language's site into its staging folder (runs in its own process)."""
+    from jupyter_book.sphinx import build_sphinx
+
+    entry = book_languages.entries(book_languages.read_config(ROOT))[lang]
+    stage = STAGE / lang
+    shutil.rmtree(stage, ignore_errors=True)
+    # Sphinx writes its warnings to sys.stderr; kernels that the build starts write to the
+    # process's own stderr (file descriptor 2). Keep the warnings apart, for the summary.
+    LOGS.mkdir(parents=True, exist_ok=True)
+    sys.stderr = (LOGS / f"warnings-{lang}.log").open("w", encoding="utf-8")
+    result = build_sphinx(
+        str(ROOT / "book" / lang),
+        str(stage / "html"),
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
+        confoverrides=overrides(lang, entry),
+        doctreedir=str(stage / ".doctrees"),
+        builder="html",
+        warningiserror=True,
+        keep_going=True,
+    )
+    return 0 if result == 0 else 1
+
+
+def build_languages(langs: list[str]) -> None:
+    """Every language's site, side by side, then moved into _build/html/<lang>."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+
+    def one(lang: str) -> tuple[str, int, float]:
+        start = time.perf_counter()
+        with (LOGS / f"build-{lang}.log").open("w", encoding="utf-8") as out:
+            code = subprocess.run(
+                [sys.executable, __file__, "--root", str(ROOT), "--language", lang],
+                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False,
+            ).returncode
+        return lang, code, time.perf_counter() - start
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(one, langs))
+    failed = []
+    for lang, code, seconds in results:
+        log = LOGS / f"build-{lang}.log"
+        warnings = (LOGS / f"warnings-{lang}.log").read_text(encoding="utf-8").splitlines()
+        print(f"{lang}: {'built' if code == 0 else 'FAILED'} in {seconds:.1f} s (log: {log.relative_to(ROOT)})")
+        for line in warnings:
+            print(f"  {line}")
+        if code != 0:
+            failed.append(lang)
+    if failed:
+        raise BuildError(f"the {', '.join(failed)} build failed; the lines above (and the logs) say why")
+    SITE.mkdir(parents=True, exist_ok=True)
+    for lang in langs:
+        target = SITE / lang
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(STAGE / lang / "html", target)
+
+
+ROOT_PAGE = """<!DOCTYPE html>
+<html lang="{source}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="{source}/_static/favicon.svg" type="image/svg+xml">
+{alternates}
+<style>
+  body {{ font-family: system-ui, -apple-system, "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic",
+         sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1.25rem; line-height: 1.6;
+         color: #222; background: #fff; word-break: keep-all; }}
+  @media (prefers-color-scheme: dark) {{ body {{ color: #ddd; background: #14181e; }} a {{ color: #8ab4f8; }} }}
+  ul {{ list-style: none; padding: 0; }}
+  li {{ margin: 1rem 0; padding: 1rem 1.25rem; border: 1px solid #8884; border-radius: .5rem; }}
+  li.preferred {{ border-color: currentColor; border-width: 2px; }}
+  a {{ font-size: 1.25rem; font-weight: 600; }}
+  p {{ margin: .25rem 0 0; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{heading}</h1>
+<ul class="book-languages">
+{items}
+</ul>
+</main>
+<script>
+/* Mark the language the browser prefers; the visitor still chooses. */
+(function () {{
+  var offered = Array.prototype.slice.call(document.querySelectorAll("li[data-lang]"));
+  var wanted = (navigator.languages || [navigator.language || ""]).map(function (l) {{
+    return String(l).toLowerCase().split("-")[0];
+  }});
+  for (var i = 0; i < wanted.length; i++) {{
+    for (var j = 0; j < offered.length; j++) {{
+      if (offered[j].getAttribute("data-lang") === wanted[i]) {{
+        offered[j].classList.add("preferred");
+        offered[j].parentNode.insertBefore(offered[j], offered[0]);
+        return;
+      }}
+    }}
+  }}
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def write_root_page(langs: list[str]) -> None:
+    entries = book_languages.entries(book_languages.read_config(ROOT))
+    esc = html.escape
+    items = "\n".join(
+        f'<li data-lang="{esc(lang)}" lang="{esc(lang)}"><a href="{esc(lang)}/index.html" hreflang="{esc(lang)}">'
+        f'{esc(entries[lang]["name"])}</a><p>{esc(entries[lang]["title"])}</p></li>'
+        for lang in langs
+    )
+    alternates = "\n".join(
+        f'<link rel="alternate" hreflang="{esc(lang)}" href="{esc(lang)}/index.html">' for lang in langs
+    ) + '\n<link rel="alternate" hreflang="x-default" href="index.html">'
+    heading = " · ".join(entries[lang]["title"] for lang in langs)
+    page = ROOT_PAGE.format(source=esc(langs[0]), title=esc(heading), heading=esc(heading), items=items,
+                            alternates=alternates)
+    (SITE / "index.html").write_text(page, encoding="utf-8")
+    # GitHub Pages would hide the _static folders from Jekyll otherwise.
+    (SITE / ".nojekyll").write_text("", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=REPO, help="the book to build (default: this repository)")
+    parser.add_argument("--language", help="build one language's site from the cache as it is (internal)")
+    parser.add_argument("--keep-cache", action="store_true",
+                        help="skip the execution pass and build from the cache as it is (pages missing from "
+                             "it are executed by their build); for work on the site, never for a release")
+    args = parser.parse_args(argv)
+    if not (args.root / "_config.yml").is_file():
+        print(f"error: {args.root} holds no _config.yml: not a book", file=sys.stderr)
+        return 2
+    use_root(args.root)
+    langs = book_languages.languages(ROOT)
+    try:
+        if args.language:
+            if args.language not in langs:
+                raise BuildError(f"unknown language {args.language!r}; _config.yml lists {', '.join(langs)}")
+            return build_language(args.language)
+        shutil.rmtree(SITE, ignore_errors=True)
+        if not args.keep_cache:
+            execute(langs)
+        compile_catalogs()
+        build_languages(langs)
+        write_root_page(langs)
+        print(f"The book is in {SITE.relative_to(ROOT)}/: {', '.join(f'{lang}/' for lang in langs)} and index.html")
+        return 0
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except subprocess.CalledProcessError as error:
+        print(f"error: {' '.join(map(str, error.cmd[:3]))} failed with exit status {error.returncode}",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
