@@ -1,0 +1,458 @@
+"""The gradient-descent explorer (_static/gd_explorer.js) in a real headless Chromium.
+
+Two kinds of page:
+
+- a harness page, written to tmp_path for each page and language that has an explorer: the
+  explorer cell of the page itself (found with the repository's own MyST reader), run with
+  stand-in values for the page's variables, inside a bare HTML page with the same script and
+  stylesheet. Fast: no build, no TensorFlow.
+- the built learning-rate page of every language, as readers get it.
+
+On both, the explorer's W, b and cost after N updates must equal NumPy's gradient descent
+(float64, the formula in gd_explorer.js) to 1e-6 relative, and the divergence message must appear
+exactly above the threshold. Screenshots go to <build>/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.bookinfo import BUILD_HTML, ROOT, languages
+from tests.test_browser import SCREENSHOTS, QuietHandler, Tab, browser, browser_context, server  # noqa: F401
+from tools import translations
+
+STATIC = ROOT / "_static"
+ASSETS = ("gd_explorer.js", "gd_explorer.css")
+SIZE_LIMIT = 30_000
+EXPLORER_PAGES = ("learning_rate", "sgd")
+RTOL = 1e-6
+
+
+# ---- NumPy: the reference ----------------------------------------------------------------
+
+
+def numpy_descent(data: dict, lr: float, n: int, batch: int | None = None) -> tuple[float, float, float]:
+    """W, b and the cost on all data after n updates; batches in data order, no shuffle."""
+    x = np.array(data["x"], dtype=np.float64)
+    y = np.array(data["y"], dtype=np.float64)
+    m = len(x)
+    batch = batch or m
+    W, b = np.float64(data["w0"]), np.float64(data["b0"])
+    start = 0
+    with np.errstate(all="ignore"):
+        for _ in range(n):
+            xs, ys = x[start : start + batch], y[start : start + batch]
+            start = 0 if start + batch >= m else start + batch
+            error = W * xs + b - ys
+            W, b = W - lr * (2 * np.mean(error * xs)), b - lr * (2 * np.mean(error))
+        return float(W), float(b), float(np.mean((W * x + b - y) ** 2))
+
+
+def numpy_threshold(data: dict) -> float:
+    x = np.array(data["x"], dtype=np.float64)
+    m = len(x)
+    H = 2 / m * np.array([[np.sum(x**2), np.sum(x)], [np.sum(x), m]])
+    return float(2 / np.linalg.eigvalsh(H).max())
+
+
+def same(a: float, b: float) -> bool:
+    if np.isnan(a) or np.isnan(b):
+        return bool(np.isnan(a) and np.isnan(b))
+    if np.isinf(a) or np.isinf(b):
+        return a == b
+    return bool(np.isclose(a, b, rtol=RTOL, atol=0))
+
+
+# ---- the page's explorer cell, run on stand-in values ---------------------------------------
+
+
+def explorer_cell(lang: str, page: str) -> str:
+    cells = translations.read_page(ROOT, f"book/{lang}/{page}.md").cells
+    found = [c for c in cells if c.code.lstrip().startswith("# The explorer:")]
+    assert len(found) == 1, f"book/{lang}/{page}.md: {len(found)} explorer cells, expected 1"
+    assert "remove-input" in found[0].options.get("tags", []), "the explorer cell must be tagged remove-input"
+    return found[0].code
+
+
+def stand_ins() -> dict:
+    """The variables the explorer cells read, with the book's data and plausible initial values."""
+    x_train = np.array([1, 2, 3, 4], dtype=np.float32)
+    y_train = np.array([0, -1, -2, -3], dtype=np.float32)
+    m = len(x_train)
+    H = 2 / m * np.array([[np.sum(x_train**2), np.sum(x_train)], [np.sum(x_train), m]])
+    return {
+        "np": np,
+        "x_train": x_train,
+        "y_train": y_train,
+        "W_init": np.float32(-0.83147216),
+        "b_init": np.float32(0.0),
+        "W0": np.float32(-0.83147216),
+        "b0": np.float32(0.0),
+        "threshold": 2 / np.linalg.eigvalsh(H).max(),
+        "rates": [0.001, 0.1, 0.13],
+        "runs": {4: None, 2: None, 1: None} | {rate: np.zeros(200) for rate in (0.001, 0.1, 0.13)},
+        "updates": 200,
+    }
+
+
+def run_cell(code: str, namespace: dict) -> str:
+    """The HTML the cell outputs: the value of its last expression."""
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    assert isinstance(last, ast.Expr), "the explorer cell must end with the HTML(...) expression"
+    exec(compile(tree, "<explorer cell>", "exec"), namespace)
+    return eval(compile(ast.Expression(last.value), "<explorer cell>", "eval"), namespace).data
+
+
+def theme_stylesheets() -> list[Path]:
+    """The stylesheets of the book's theme (its colour variables, light and dark) and the book's own."""
+    import pydata_sphinx_theme
+    import sphinx_book_theme
+
+    pydata = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static/styles"
+    book = Path(sphinx_book_theme.__file__).parent / "theme/sphinx_book_theme/static/styles"
+    return [pydata / "pydata-sphinx-theme.css", book / "sphinx-book-theme.css", STATIC / "book.css"]
+
+
+def harness(directory: Path, lang: str, page: str) -> str:
+    namespace = stand_ins()
+    if page == "sgd":
+        namespace["runs"] = {4: None, 2: None, 1: None}
+    body = run_cell(explorer_cell(lang, page), namespace)
+    links = []
+    for path in [*theme_stylesheets(), STATIC / "gd_explorer.css", STATIC / "gd_explorer.js"]:
+        shutil.copy(path, directory / path.name)
+        if path.suffix == ".css":
+            links.append(f'<link rel="stylesheet" href="{path.name}">')
+    name = f"{page}-{lang}.html"
+    (directory / name).write_text(
+        f'<!doctype html><html lang="{lang}" data-theme="light"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">' + "".join(links) + '<script defer src="gd_explorer.js"></script>'
+        f'<title>{page}</title></head><body><main class="bd-article" style="max-width: 48rem; margin: auto;'
+        f' padding: 0 1rem"><section><h1>{page}</h1>{body}</section></main></body></html>',
+        encoding="utf-8",
+    )
+    return name
+
+
+@pytest.fixture(scope="module")
+def harness_server(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("explorer")
+    pages = {(lang, page): harness(directory, lang, page) for lang in languages() for page in EXPLORER_PAGES}
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="explorer-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", pages
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def harness_tab(browser_context, harness_server):  # noqa: F811 - the fixture imported above
+    base, pages = harness_server
+    opened = Tab(browser_context, base)
+    yield opened, pages
+    opened.page.close()
+
+
+# ---- driving the explorer ----------------------------------------------------------------
+
+
+# What the explorer shows, read in one round trip.
+READ = """root => {
+    const out = root.querySelector("output.gd-result"), message = root.querySelector(".gd-message");
+    const keys = ["w", "b", "cost", "threshold", "diverged", "learning-rate", "updates"];
+    const shown = message.getBoundingClientRect().height > 0 && getComputedStyle(message).visibility !== "hidden";
+    return Object.assign(Object.fromEntries(keys.map(k => [k, out.getAttribute("data-" + k)])), {
+        warning: message.classList.contains("gd-diverges") && shown,
+        message: message.innerText,
+        text: out.innerText,
+    });
+}"""
+
+
+class Explorer:
+    def __init__(self, tab: Tab):
+        self.page = tab.page
+        self.root = self.page.locator(".gd-explorer").first
+        self.root.locator("output.gd-result").wait_for()
+        self.data = json.loads(self.root.locator("script[type='application/json']").text_content())
+
+    def set(self, lr: float | None = None, n: int | None = None, batch: int | None = None) -> dict:
+        if batch is not None:
+            self.root.locator("select").select_option(str(batch))
+        if n is not None:
+            self.root.locator("input[id$='-n-number']").fill(str(n))
+        if lr is not None:
+            self.root.locator("input[id$='-lr-number']").fill(repr(lr))
+        got = self.result()
+        if lr is not None:
+            assert float(got["learning-rate"]) == lr, "the learning rate typed was not used"
+        if n is not None:
+            assert got["updates"] == str(n)
+        return got
+
+    def result(self) -> dict:
+        got = self.root.evaluate(READ)
+        got["threshold"] = float(got["threshold"]) if got["threshold"] else None
+        got["diverged"] = got["diverged"] == "true"
+        for key in ("w", "b", "cost"):
+            got[key] = float(got[key])
+        return got
+
+
+def check_against_numpy(explorer: Explorer, lr: float, n: int, batch: int | None = None) -> dict:
+    got = explorer.set(lr=lr, n=n, batch=batch)
+    want = numpy_descent(explorer.data, lr, n, batch)
+    for key, expected in zip(("w", "b", "cost"), want):
+        assert same(got[key], expected), f"lr={lr!r}, n={n}, batch={batch}: {key} = {got[key]!r}, NumPy {expected!r}"
+    return got
+
+
+def check_learning_rates(tab: Tab, lang: str) -> None:
+    explorer = Explorer(tab)
+    data = explorer.data
+    threshold = data["threshold"]
+    assert same(threshold, numpy_threshold(data)), "the page's threshold is not 2/λ_max of its data"
+    # The explorer starts at the page's values.
+    out = explorer.root.locator("output.gd-result")
+    assert float(out.get_attribute("data-learning-rate")) == data["learning_rate"]
+    assert out.get_attribute("data-updates") == str(data["updates"])
+    assert same(explorer.result()["threshold"], threshold)
+    just_above = float(np.nextafter(threshold, 1.0))
+    rates = [0.001, 0.05, 0.98 * threshold, threshold, just_above, 1.02 * threshold, 0.1, 0.13, 0.2]
+    for n in (1, 37, data["updates"], 1000):
+        for lr in rates:
+            got = check_against_numpy(explorer, lr, n)
+            above = lr > threshold
+            assert got["diverged"] == above and got["warning"] == above, (
+                f"lr={lr!r} ({'above' if above else 'not above'} {threshold!r}): the message says {got['message']!r}"
+            )
+    # Above the threshold, the cost after enough updates is larger than at the start, and below it smaller.
+    start_cost = numpy_descent(data, 0.1, 0)[2]
+    assert explorer.set(lr=1.02 * threshold, n=1000)["cost"] > start_cost
+    assert explorer.set(lr=0.98 * threshold, n=1000)["cost"] < start_cost
+    # The message is in the page's language.
+    message = explorer.set(lr=0.13)["message"]
+    has_hangul = any("\uac00" <= ch <= "\ud7a3" for ch in message)
+    assert has_hangul == (lang == "ko"), message
+    # The predictions for 5 and 4 are shown with the current line.
+    text = explorer.set(lr=0.1, n=data["updates"])["text"]
+    w, b, _ = numpy_descent(data, 0.1, data["updates"])
+    for at in data["predict_at"]:
+        # gd_explorer.js shows 5 significant digits (toPrecision(5)) and a real minus sign.
+        assert f"{w * at + b:#.5g}".replace("-", "−") in text, text
+
+
+def check_keyboard(tab: Tab) -> None:
+    """The slider moves with the arrow keys; the number field follows; a reader finds the threshold."""
+    explorer = Explorer(tab)
+    slider = explorer.root.locator("input[type='range'][id$='-lr']")
+    number = explorer.root.locator("input[id$='-lr-number']")
+    assert explorer.root.locator(f"label[for='{slider.get_attribute('id')}']").count() == 1
+    assert explorer.root.locator(f"label[for='{number.get_attribute('id')}']").count() == 1
+    assert explorer.root.locator("output[aria-live], .gd-message[aria-live]").count() == 2
+    explorer.set(lr=0.1, n=200)
+    slider.focus()
+    before = float(number.input_value())
+    tab.page.keyboard.press("ArrowRight")
+    after = float(number.input_value())
+    assert after > before
+    # Walking the slider up from 0.1 crosses the threshold; the message turns into a warning there.
+    threshold = explorer.result()["threshold"]
+    for _ in range(200):
+        if explorer.result()["diverged"]:
+            break
+        tab.page.keyboard.press("ArrowRight")
+    lr = float(number.input_value())
+    assert lr > threshold and explorer.result()["warning"]
+    assert lr < threshold * 1.02, "the first rate that diverges is far above the threshold"
+    mark = explorer.root.locator(".gd-threshold-mark")
+    assert mark.is_visible()
+
+
+def check_layout(tab: Tab, name: str) -> str:
+    """No horizontal scrolling at 390 px; screenshots on a desktop and a phone, light and dark."""
+    page = tab.page
+    explorer = page.locator(".gd-explorer").first
+    page.set_viewport_size({"width": 1280, "height": 900})
+    explorer.scroll_into_view_if_needed()
+    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-desktop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    explorer.scroll_into_view_if_needed()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+        " document.querySelector('.gd-explorer').scrollWidth, document.querySelector('.gd-explorer').clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{name}: the page scrolls sideways at 390 px: {widths}"
+    assert widths[2] <= widths[3], f"{name}: the explorer is wider than its column at 390 px: {widths}"
+    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone.png"))
+    # The dark theme: the text is light on a dark background.
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    colour = page.evaluate("getComputedStyle(document.querySelector('.gd-explorer .gd-result')).color")
+    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone-dark.png"))
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return colour
+
+
+def luminance(css_colour: str) -> float:
+    r, g, b = (float(v) for v in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+# ---- tests -----------------------------------------------------------------------------------
+
+
+def test_the_explorer_stays_small():
+    size = sum((STATIC / asset).stat().st_size for asset in ASSETS)
+    assert size < SIZE_LIMIT, f"gd_explorer.js + .css are {size} bytes, over {SIZE_LIMIT}"
+    source = (STATIC / "gd_explorer.js").read_text(encoding="utf-8")
+    for request in ("fetch(", "XMLHttpRequest", "import(", "http://", "https://"):
+        assert request not in source.replace("http://www.w3.org/2000/svg", ""), f"gd_explorer.js uses {request}"
+
+
+@pytest.mark.parametrize("page", EXPLORER_PAGES)
+@pytest.mark.parametrize("lang", languages())
+def test_explorer_cells_are_the_same_program_in_every_language(lang, page):
+    source = explorer_cell(languages()[0], page)
+    assert translations.code_difference(explorer_cell(lang, page), source) is None
+
+    def strings(code: str) -> set[str]:
+        html = run_cell(code, stand_ins())
+        return set(json.loads(html.split('json">')[1].split("</script>")[0])["text"])
+
+    assert strings(explorer_cell(lang, page)) == strings(source), "the UI strings differ between languages"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_harness_learning_rate_agrees_with_numpy(harness_tab, lang):
+    tab, pages = harness_tab
+    tab.open(pages[lang, "learning_rate"])
+    check_learning_rates(tab, lang)
+    check_keyboard(tab)
+    dark = check_layout(tab, f"harness-learning_rate-{lang}")
+    assert luminance(dark) > 0.6, f"the explorer's text is {dark} in the dark theme"
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_harness_sgd_batches_agree_with_numpy(harness_tab, lang):
+    tab, pages = harness_tab
+    tab.open(pages[lang, "sgd"])
+    explorer = Explorer(tab)
+    data = explorer.data
+    m = len(data["x"])
+    assert explorer.root.locator("select option").all_inner_texts() == [str(s) for s in data["batch_sizes"]]
+    for batch in data["batch_sizes"]:
+        for n in (1, 3, 7, data["updates"]):
+            for lr in (0.01, 0.1, 0.13, 0.19):
+                check_against_numpy(explorer, lr, n, batch)
+        limit = explorer.set(lr=0.1, batch=batch)["threshold"]
+        if batch == m:
+            assert same(limit, numpy_threshold(data))
+        # The threshold the explorer marks for this batch size is where NumPy's runs start to diverge.
+        start_cost = numpy_descent(data, 0.1, 0, batch)[2]
+        assert numpy_descent(data, 0.99 * limit, 4000, batch)[2] < start_cost
+        assert numpy_descent(data, 1.01 * limit, 4000, batch)[2] > start_cost
+        assert not explorer.set(lr=limit)["diverged"]
+        assert explorer.set(lr=float(np.nextafter(limit, 1.0)))["warning"]
+    check_layout(tab, f"harness-sgd-{lang}")
+    tab.assert_clean()
+
+
+def test_extension_loads_the_explorer_only_on_pages_that_have_one(tmp_path):
+    """_ext/book_explorer.py on a tiny book of two pages, the _static/ lists as Jupyter Book 1 sets them."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['book_explorer']\n"
+        f"html_static_path = [{str(STATIC)!r}]\n"
+        "html_js_files = ['book.js', 'gd_explorer.js']\n"
+        "html_css_files = ['book.css', 'gd_explorer.css']\n",
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text(
+        'Explorer\n========\n\n.. toctree::\n\n   other\n\n.. raw:: html\n\n   <div class="gd-explorer"></div>\n',
+        encoding="utf-8",
+    )
+    (src / "other.rst").write_text("Other\n=====\n\nNo explorer here.\n", encoding="utf-8")
+    out = tmp_path / "html"
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", "-E", str(src), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    index, other = ((out / name).read_text(encoding="utf-8") for name in ("index.html", "other.html"))
+    assert '<script defer="defer" src="_static/gd_explorer.js' in index
+    assert 'href="_static/gd_explorer.css' in index
+    assert "gd_explorer" not in other
+    assert "_static/book.js" in other and "_static/book.css" in other
+    assert (out / "_static" / "gd_explorer.js").exists()
+
+
+# ---- the built pages -------------------------------------------------------------------------
+
+
+def built_page(lang: str, page: str) -> str:
+    """The page's path in the built site: one site per language, or the book/<lang>/ layout."""
+    for rel in (f"{lang}/{page}.html", f"book/{lang}/{page}.html"):
+        if (BUILD_HTML / rel).exists():
+            return rel
+    pytest.fail(f"{page}.html of {lang} was not built under {BUILD_HTML}")
+
+
+@pytest.fixture
+def site_tab(browser_context, server):  # noqa: F811 - the fixtures imported above
+    opened = Tab(browser_context, server)
+    yield opened
+    opened.page.close()
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_built_learning_rate_page_explorer_agrees_with_numpy(site_tab, built, lang):
+    tab = site_tab
+    rel = built_page(lang, "learning_rate")
+    tab.open(rel)
+    assert tab.page.locator("script[src*='gd_explorer.js']").count() == 1
+    assert tab.page.locator("link[href*='gd_explorer.css']").count() == 1
+    assert tab.page.locator(".gd-explorer-fallback").count() == 0, "the explorer did not start"
+    check_learning_rates(tab, lang)
+    check_keyboard(tab)
+    dark = check_layout(tab, f"learning_rate-{lang}")
+    assert luminance(dark) > 0.6, f"the explorer's text is {dark} in the dark theme"
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_built_pages_load_the_explorer_only_where_it_is(built, lang):
+    site = (BUILD_HTML / built_page(lang, "learning_rate")).parent
+    names = sorted(p.stem for p in site.glob("*.html"))
+    assert set(EXPLORER_PAGES) <= set(names)
+    for name in names:
+        rel = (site / f"{name}.html").relative_to(BUILD_HTML).as_posix()
+        html = (BUILD_HTML / rel).read_text(encoding="utf-8")
+        has = 'class="gd-explorer"' in html
+        assert has == (name in EXPLORER_PAGES), f"{rel}: explorer {'present' if has else 'missing'}"
+        assert ("gd_explorer.js" in html) == has, f"{rel}: gd_explorer.js {'missing' if has else 'loaded'}"
+        assert ("gd_explorer.css" in html) == has, f"{rel}: gd_explorer.css {'missing' if has else 'loaded'}"
+        if has:
+            # Without JavaScript the page still shows its static figures.
+            assert "<img" in html, f"{rel}: no static figure"
