@@ -41,7 +41,11 @@ book: $(STAMP)
 
 # Both cores: pytest-xdist keeps each file on one worker (--dist loadfile), so a
 # page's examples still run in order in one namespace.
-test: book
+# The book is built first unless _build/html was built, with every cell executed, from the
+# inputs as they are now (tools/build.py --if-changed compares a digest of every input):
+# `make test` right after `make book` reuses that build instead of executing everything again.
+test: $(STAMP)
+	$(BIN)/python tools/build.py --if-changed
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 serve:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import os
 import shutil
 import subprocess
@@ -251,6 +252,34 @@ ROOT_PAGE = """<!DOCTYPE html>
 """
 
 
+# What a build is made from: a change to any of these makes the built site out of date.
+INPUTS = ("book", "_ext", "_static", "_templates", "locale", "tools/build.py", "_config.yml", "_toc.yml",
+          "glossary.yml", "requirements.txt")
+STAMP = "build-inputs.sha256"
+
+
+def inputs_digest() -> str:
+    """SHA-256 over the path and content of every input file (line endings as they are)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def up_to_date(langs: list[str]) -> bool:
+    """Whether _build/html was built, completely, from the inputs as they are now."""
+    stamp = BUILD / STAMP
+    complete = (SITE / "index.html").is_file() and all((SITE / lang / "index.html").is_file() for lang in langs)
+    return complete and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == inputs_digest()
+
+
 def write_root_page(langs: list[str]) -> None:
     entries = book_languages.entries(book_languages.read_config(ROOT))
     esc = html.escape
@@ -270,10 +299,20 @@ def write_root_page(langs: list[str]) -> None:
     (SITE / ".nojekyll").write_text("", encoding="utf-8")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr, exit status 2 (no usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO, help="the book to build (default: this repository)")
     parser.add_argument("--language", help="build one language's site from the cache as it is (internal)")
+    parser.add_argument("--if-changed", action="store_true",
+                        help="do nothing when _build/html was built from the inputs as they are now "
+                             "(make test after make book); otherwise build as usual")
     parser.add_argument("--keep-cache", action="store_true",
                         help="skip the execution pass and build from the cache as it is (pages missing from "
                              "it are executed by their build); for work on the site, never for a release")
@@ -288,12 +327,28 @@ def main(argv: list[str] | None = None) -> int:
             if args.language not in langs:
                 raise BuildError(f"unknown language {args.language!r}; _config.yml lists {', '.join(langs)}")
             return build_language(args.language)
+        if args.if_changed and up_to_date(langs):
+            print(f"{SITE.relative_to(ROOT)}/ is up to date with every input it was built from: not rebuilt "
+                  "(make book rebuilds it)")
+            return 0
+        digest = inputs_digest()
+        (BUILD / STAMP).unlink(missing_ok=True)
         shutil.rmtree(SITE, ignore_errors=True)
+        timings = {}
+        started = time.perf_counter()
         if not args.keep_cache:
             execute(langs)
+        timings["execute"] = time.perf_counter() - started
+        started = time.perf_counter()
         compile_catalogs()
         build_languages(langs)
         write_root_page(langs)
+        timings["sites"] = time.perf_counter() - started
+        # Seconds per step, for make bench (tools/bench.py).
+        LOGS.mkdir(parents=True, exist_ok=True)
+        (LOGS / "timings.json").write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
+        if not args.keep_cache:  # only a build whose every cell ran stands for its inputs
+            (BUILD / STAMP).write_text(digest + "\n", encoding="utf-8")
         print(f"The book is in {SITE.relative_to(ROOT)}/: {', '.join(f'{lang}/' for lang in langs)} and index.html")
         return 0
     except BuildError as error:
