@@ -7,27 +7,31 @@ STAMP := $(VENV)/.installed-requirements
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# TensorFlow's C++ start-up logging would otherwise land on the pages.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# TensorFlow's quiet logging is set in one place, _ext/book_env.py, which tools/build.py and
+# conftest.py import (kernels and subprocesses inherit it).
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test serve clean lock
+.PHONY: help venv book test check serve clean lock
 
 help:
 	@echo "make book   build the book, one site per language, into _build/html/<lang>/ (every cell executed)"
 	@echo "make test   build, then run every test (Sybil examples of every page included)"
+	@echo "make check PAGE=ko/sgd   what guards one edited page: translation checks and its examples"
 	@echo "make serve  preview _build/html on http://$(HOST):$(PORT)/"
 	@echo "make clean  remove _build (keeps .venv); 'make distclean' removes .venv too"
 	@echo "make lock   regenerate requirements.txt from requirements.in"
 
-# (Re)create the virtual environment when it is missing or requirements.txt changed.
-$(STAMP): requirements.txt
+# (Re)create the virtual environment when it is missing or requirements.txt changed; then
+# install the repository itself, editable (pyproject.toml: the packages tools and book_ext),
+# so that nothing edits sys.path. A change to pyproject.toml alone reinstalls only that.
+$(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is needed; run make with PYTHON=python3.11 (found " + sys.version.split()[0] + ")")'
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@if [ requirements.txt -nt $@ ] || [ ! -x $(BIN)/python ]; then \
+	  set -ex; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
+	  $(BIN)/python -m pip install --quiet --upgrade pip; \
+	  $(BIN)/python -m pip install --quiet -r requirements.txt; \
+	fi
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(STAMP)
@@ -83,3 +87,16 @@ translation-check: $(STAMP)
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+# The contributor's loop, one edited page: make check PAGE=ko/sgd (or PAGE=en/sgd). Parity,
+# staleness, glossary and concept order of the page (and of its translations when it is a
+# source page), then the Sybil examples of the same pages. It runs one page, not the book.
+CHECK_USAGE := error: say which page as <language>/<name>, e.g. make check PAGE=ko/sgd: book/$(PAGE).md does not exist
+.PHONY: check
+check: $(STAMP)
+	$(if $(PAGE),$(if $(wildcard book/$(PAGE).md),,$(error $(CHECK_USAGE))),$(error $(CHECK_USAGE)))
+	@pages=$$(PYTHONUTF8=1 $(BIN)/python -m tools.translations pages "$(PAGE)") || exit 2; \
+	PYTHONUTF8=1 $(BIN)/python -m tools.translations check --page "$(PAGE)"; checked=$$?; \
+	echo "Examples (Sybil): $$pages"; \
+	$(BIN)/python -m pytest -q -p no:xdist -p no:cacheprovider $$pages; tested=$$?; \
+	test $$checked -eq 0 && test $$tested -eq 0

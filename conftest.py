@@ -7,9 +7,9 @@ page, so a doctest in the prose checks the numbers the cells above it computed.
 
 import os
 
-# Quiet TensorFlow's C++ logging before any page imports it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# Quiet TensorFlow's C++ logging before any page imports it (the one definition: _ext/book_env.py).
+import book_ext.book_env  # noqa: F401
+
 # Figures are drawn without a screen.
 os.environ.setdefault("MPLBACKEND", "Agg")
 

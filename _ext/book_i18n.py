@@ -40,7 +40,7 @@ CODE_PROMPT_HIDE = "Hide code cell {type}"
 
 
 def language_entries(config: Config) -> dict[str, dict]:
-    from book_languages import entries
+    from .book_languages import entries
 
     return entries({"sphinx": {"config": {"book_languages": config.book_languages}},
                     "title": config.project, "author": config.author})

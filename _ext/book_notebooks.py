@@ -37,6 +37,8 @@ from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from .book_page import plain_markdown
+
 logger = logging.getLogger(__name__)
 
 COLAB = "https://colab.research.google.com/github"
@@ -48,10 +50,6 @@ DISTRIBUTIONS = {
 }
 
 NOTEBOOK_METADATA = {"kernelspec", "language_info", "widgets"}
-
-_label_line = re.compile(r"^\([\w.:-]+\)=[ \t]*\n", re.MULTILINE)
-_titled_role = re.compile(r"\{[\w:-]+\}`([^`<]+?)\s*<[^`>]+>`")
-_plain_role = re.compile(r"\{(?:doc|ref|numref|term|eq)\}(`[^`]+`)")
 
 
 @functools.cache
@@ -154,9 +152,7 @@ def clean_notebook(nb: nbformat.NotebookNode, drop_all_stderr: bool) -> nbformat
             del nb.metadata[key]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            source = _label_line.sub("", cell.source)
-            source = _titled_role.sub(r"\1", source)
-            cell.source = _plain_role.sub(r"\1", source)
+            cell.source = plain_markdown(cell.source)
         if cell.cell_type != "code":
             continue
         tags = set(cell.metadata.get("tags", []))

@@ -30,6 +30,8 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.search.en import english_stopwords, js_porter_stemmer
 
+from .book_languages import HANGUL
+
 # Particles (조사) and a few frequent endings, removed from the end of a Hangul word.
 # At most one is removed: the longest that matches, and only if two syllables remain.
 SUFFIXES = sorted(
@@ -47,7 +49,6 @@ SUFFIXES = sorted(
 )
 MIN_STEM = 2
 
-HANGUL = "\uac00-\ud7a3"
 _runs = re.compile(f"[{HANGUL}]+|[^{HANGUL}]+")
 _hangul_run = re.compile(f"^[{HANGUL}]+$")
 
@@ -79,6 +80,9 @@ def index_terms(run: str) -> list[str]:
     return terms
 
 
+# The Hangul range as a JavaScript regular expression writes it (\uac00-\ud7a3).
+JS_HANGUL = HANGUL.encode("unicode_escape").decode("ascii")
+
 # The query side, in JavaScript. Sphinx puts it in _static/language_data.js, which the
 # search page loads after searchtools.js, so `var splitQuery` replaces the default splitter.
 JS_SPLITTER = """
@@ -101,13 +105,14 @@ var splitQuery = function(query) {
     .split(/[^\\p{Letter}\\p{Number}_\\p{Emoji_Presentation}]+/gu)
     .filter((word) => word)
     .forEach((word) => {
-      for (const run of word.match(/[\\uac00-\\ud7a3]+|[^\\uac00-\\ud7a3]+/g)) {
-        terms.push(/^[\\uac00-\\ud7a3]+$/.test(run) ? bookKoreanStem(run) : run);
+      for (const run of word.match(/[@HANGUL@]+|[^@HANGUL@]+/g)) {
+        terms.push(/^[@HANGUL@]+$/.test(run) ? bookKoreanStem(run) : run);
       }
     });
   return terms;
 };
 """.replace("@SUFFIXES@", json.dumps(SUFFIXES, ensure_ascii=False)).replace("@MIN_STEM@", str(MIN_STEM))
+JS_SPLITTER = JS_SPLITTER.replace("@HANGUL@", JS_HANGUL)
 
 _PORTER_HEAD = "var Stemmer = function"
 if _PORTER_HEAD not in js_porter_stemmer:  # pragma: no cover - guards a Sphinx upgrade
@@ -120,10 +125,10 @@ JS_STEMMER = (
 var Stemmer = function() {
   const porter = new PorterStemmer();
   this.stemWord = function(word) {
-    return /[\\uac00-\\ud7a3]/.test(word) ? word : porter.stemWord(word);
+    return /[@HANGUL@]/.test(word) ? word : porter.stemWord(word);
   };
 };
-"""
+""".replace("@HANGUL@", JS_HANGUL)
 )
 
 

@@ -23,7 +23,7 @@ This extension, in the site of each translation (tools/build.py builds one per l
 - tells Sphinx which other files a page depends on (its source page; every page of every
   language for the status table), so that incremental builds re-read it when they change.
 
-The functions above ``setup`` use no Sphinx: ``tools/translations.py`` imports
+The functions above ``setup`` use no Sphinx: ``tools/translations/`` imports
 them, so the build and the command line apply one rule.
 """
 
@@ -164,7 +164,7 @@ def doc_status(app, docname: str) -> Status | None:
 
 
 def _source_name(app) -> str:
-    from book_i18n import language_entries
+    from .book_i18n import language_entries
 
     source = _languages(app.config)[0]
     return language_entries(app.config)[source]["name"]
@@ -210,7 +210,7 @@ class TranslationStatusDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         env, app = self.env, self.env.app
-        from book_i18n import language_entries, site_href
+        from .book_i18n import language_entries, site_href
 
         langs = _languages(self.config)
         source, others = langs[0], langs[1:]
@@ -321,7 +321,7 @@ def _table(header: list[str], rows: list[list[nodes.Node]]) -> nodes.table:
 
 def setup(app) -> dict:
     # book_i18n defines book_languages and the cross-site links.
-    app.setup_extension("book_i18n")
+    app.setup_extension(f"{__package__}.book_i18n")
     app.add_directive("translation-status", TranslationStatusDirective)
     app.connect("doctree-read", on_doctree_read)
     app.connect("doctree-resolved", add_notice)

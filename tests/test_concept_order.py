@@ -7,7 +7,8 @@ page must use it. The index and the glossary list every chapter's terms: they ar
 exempt. A term matches as the glossary check matches it (Korean with a particle
 attached: 학습률을; English with an ending: costs, diverged).
 
-The first test checks the book as it is; the others plant violations in a scratch
+The check itself is ``tools/translations/_concepts.py`` (``make check`` runs it for one page).
+The first tests check the book as it is; the others plant violations in a scratch
 copy (tmp_path) and show that they are caught.
 """
 
@@ -21,71 +22,9 @@ import yaml
 
 from tests.bookinfo import ROOT, languages, source_language
 from tools import translations as tr
+from tools.translations._concepts import OPTIONAL, concept_order_problems, reading_order
 
-COPIED = ["book", "_ext", "_static", "_config.yml", "_toc.yml", "glossary.yml"]
-# Chapters a reader may skip (the index says so): no other chapter may use what they teach.
-OPTIONAL = ("noisy_data",)
-
-
-def reading_order(root: Path) -> list[str]:
-    """Page names under book/<lang>/ in the order a reader meets them (root first).
-
-    ``toc_files`` gives names relative to book/<lang>/; an older _toc.yml with one part
-    per language gives book/<lang>/<name>, which is reduced to the same names.
-    """
-    order: list[str] = []
-    for name in tr.toc_files(root):
-        parts = name.split("/")
-        if parts[0] == "book" and len(parts) > 2:
-            name = "/".join(parts[2:])
-        if name not in order:
-            order.append(name)
-    return order
-
-
-def page_prose(root: Path, rel: str) -> list[tuple[int, str]]:
-    """A page's prose lines, with the visible text of roles ({ref}`학습률 <...>`) kept."""
-    raw = (root / rel).read_text(encoding="utf-8").splitlines()
-    return [(line, tr.with_role_text(raw[line - 1], text)) for line, text in tr.read_page(root, rel).prose]
-
-
-def concept_order_problems(root: Path, langs: list[str] | None = None) -> list[str]:
-    """One line per use of a term before the page that introduces it, and per introducing page
-    that never uses its term."""
-    root = Path(root)
-    order = reading_order(root)
-    entries = [e for e in tr.load_glossary(root) if isinstance(e, dict) and e.get("introduced")]
-    problems: list[str] = []
-    for lang in langs or tr.languages(root):
-        taught = [p for p in order if p not in tr.ORDER_EXEMPT and (root / tr.page_rel(lang, p)).is_file()]
-        prose = {p: page_prose(root, tr.page_rel(lang, p)) for p in taught}
-        for entry in entries:
-            page, term = entry["introduced"], entry.get(lang)
-            if not isinstance(term, str):
-                continue
-            if page not in taught:
-                problems.append(f"glossary.yml: {term!r} is introduced in {page!r}, which is not a page of "
-                                f"book/{lang}/ in the reading order of _toc.yml ({', '.join(taught)})")
-                continue
-            pattern = tr.term_pattern(term)
-            others = taught[: taught.index(page)]
-            if page in OPTIONAL:  # a skipped chapter teaches nothing that the rest of the book needs
-                others = [p for p in taught if p != page]
-            for earlier in others:
-                uses = [(line, m) for line, text in prose[earlier] for m in pattern.finditer(text)]
-                if uses:
-                    line, m = uses[0]
-                    more = f" (and {len(uses) - 1} more use(s) on the page)" if len(uses) > 1 else ""
-                    problems.append(
-                        f"{tr.page_rel(lang, earlier)}:{line}: column {m.start() + 1}: uses {m.group(0)!r} "
-                        f"{'which the optional' if page in OPTIONAL else 'before'} {tr.page_rel(lang, page)} "
-                        f"teaches {term!r}{more}. Fix: rephrase without it, "
-                        f"or teach it here and set `introduced: {earlier}` for {term!r} in glossary.yml"
-                    )
-            if not any(pattern.search(text) for _, text in prose[page]):
-                problems.append(f"{tr.page_rel(lang, page)}: never uses {term!r}, which glossary.yml says it "
-                                f"introduces. Fix: teach it there, or correct `introduced` in glossary.yml")
-    return problems
+COPIED = ["book", "_static", "_config.yml", "_toc.yml", "glossary.yml"]
 
 
 # --- the book as it is --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from book_ext.book_languages import HANGUL
 from tests.bookinfo import BUILD_HTML, ROOT, languages
 from tests.test_browser import SCREENSHOTS, QuietHandler, Tab, browser, browser_context, server  # noqa: F401
 from tools import translations
@@ -248,7 +250,7 @@ def check_learning_rates(tab: Tab, lang: str) -> None:
     assert explorer.set(lr=0.98 * threshold, n=1000)["cost"] < start_cost
     # The message is in the page's language.
     message = explorer.set(lr=0.13)["message"]
-    has_hangul = any("\uac00" <= ch <= "\ud7a3" for ch in message)
+    has_hangul = re.search(f"[{HANGUL}]", message) is not None
     assert has_hangul == (lang == "ko"), message
     # The predictions for 5 and 4 are shown with the current line.
     text = explorer.set(lr=0.1, n=data["updates"])["text"]
@@ -380,9 +382,7 @@ def test_extension_loads_the_explorer_only_on_pages_that_have_one(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "extensions = ['book_explorer']\n"
+        "extensions = ['book_ext.book_explorer']\n"
         f"html_static_path = [{str(STATIC)!r}]\n"
         "html_js_files = ['book.js', 'gd_explorer.js']\n"
         "html_css_files = ['book.css', 'gd_explorer.css']\n",

@@ -7,26 +7,20 @@ fails here, naming the page.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from collections import Counter
 
 import pytest
 
-from tests.bookinfo import BOOK, ROOT, languages, pages
-
-CODE_CELL = re.compile(r"^```\{code-cell\} ipython3\s*$", re.MULTILINE)
-ANY_CODE_CELL = re.compile(r"^```\{code-cell\}(.*)$", re.MULTILINE)
-PY_FENCE = re.compile(r"^```python\s*$", re.MULTILINE)
+from book_ext.book_page import Page, read_page
+from tests.bookinfo import ROOT, languages, pages
 
 
-def expected_examples(text: str) -> int:
+def expected_examples(page: Page) -> int:
     """Examples a reader sees: each code cell, and each ```python block (one per >>> statement)."""
-    count = len(CODE_CELL.findall(text))
-    for block in re.findall(r"^```python\s*\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
-        count += sum(1 for line in block.splitlines() if line.startswith(">>> "))
-    return count
+    cells = sum(1 for cell in page.cells if cell.language == "ipython3")
+    return cells + sum(block.prompts for block in page.blocks if block.directive is None)
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +44,11 @@ def all_pages():
 
 @pytest.mark.parametrize(("lang", "page"), all_pages(), ids=lambda v: str(v))
 def test_page_examples_are_all_collected(collected, lang, page):
-    path = BOOK / lang / page
-    text = path.read_text(encoding="utf-8")
     name = f"book/{lang}/{page.as_posix()}"
-    for info in ANY_CODE_CELL.findall(text):
-        assert info.strip() == "ipython3", f"{name}: code cell with language {info.strip()!r} would not run"
-    expected = expected_examples(text)
+    model = read_page(ROOT, name)
+    for cell in model.cells:
+        assert cell.language == "ipython3", f"{name}: code cell with language {cell.language!r} would not run"
+    expected = expected_examples(model)
     assert collected[name] == expected, (
         f"{name}: pytest collects {collected[name]} examples, the page has {expected}"
     )

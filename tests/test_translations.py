@@ -21,6 +21,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from book_ext import book_env
 from tests.bookinfo import ROOT, languages, pages, source_language
 from tools import translations as tr
 
@@ -185,6 +186,47 @@ def test_plant_a_code_line_changed_in_the_translation_only(book):
     # and sync refuses to record a translation that does not mirror its source
     result = run_tool("--root", str(book), "sync", PAGE, "--lang", LANG)
     assert result.returncode == 2 and "not synced" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_of_one_page_finds_a_drift_from_either_side(book):
+    """`make check PAGE=<lang>/<name>` runs `check --page`: the page, and a source page's translations."""
+    rel = tr.page_rel(LANG, PAGE)
+    path = book / rel
+    cell = next(c for c in tr.read_page(book, rel).cells if any(ch.isdigit() for ch in c.code))
+    line, col, number = first_number(cell.code)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = cell.code_line + line - 1
+    lines[at - 1] = lines[at - 1][:col] + str(int(float(number)) + 7) + lines[at - 1][col + len(number):]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    for page in (f"{LANG}/{PAGE}", f"{SOURCE}/{PAGE}"):
+        result = run_tool("--root", str(book), "check", "--page", page)
+        assert result.returncode == 1, (page, result.stdout, result.stderr)
+        assert f"{rel}:{at}: code cell {cell.ordinal}" in result.stdout, (page, result.stdout)
+    other = next(p for p in tr.page_names(book, SOURCE) if p != PAGE and (book / tr.page_rel(LANG, p)).exists())
+    clean = run_tool("--root", str(book), "check", "--page", f"{LANG}/{other}")
+    assert rel not in clean.stdout, clean.stdout
+    listed = run_tool("--root", str(book), "pages", f"{SOURCE}/{PAGE}")
+    assert listed.stdout.split() == [tr.page_rel(lang, PAGE) for lang in languages()], listed.stdout
+    assert run_tool("--root", str(book), "pages", f"{LANG}/{PAGE}").stdout.split() == [rel]
+    for bad in ("xx/sgd", f"{LANG}/no_such_page", PAGE):
+        result = run_tool("--root", str(book), "check", "--page", bad)
+        assert result.returncode == 2, (bad, result)
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_make_check_runs_the_checks_and_the_examples_of_one_page():
+    make = shutil.which("make")
+    assert make, "make is needed for `make check`"
+    keep_venv = ["-o", ".venv/.installed-requirements"]
+    dry = subprocess.run([make, "-n", *keep_venv, "check", f"PAGE={SOURCE}/{PAGE}"],
+                         cwd=ROOT, capture_output=True, text=True, check=False)
+    assert dry.returncode == 0, dry.stderr
+    assert f'tools.translations check --page "{SOURCE}/{PAGE}"' in dry.stdout
+    assert f'tools.translations pages "{SOURCE}/{PAGE}"' in dry.stdout and "-m pytest" in dry.stdout
+    for page in ("", "xx/sgd", f"{SOURCE}/no_such_page"):
+        run = subprocess.run([make, "-s", *keep_venv, "check", f"PAGE={page}"], cwd=ROOT,
+                             capture_output=True, text=True, check=False)
+        assert run.returncode == 2 and run.stderr.count("\n") == 1 and "make check PAGE=" in run.stderr, run
 
 
 def test_plant_the_source_edited_without_sync(book):
@@ -488,7 +530,7 @@ def test_a_new_language_needs_no_code_change(book):
     build = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build.py"), "--root", str(book), "--keep-cache"],
         cwd=book, capture_output=True, text=True, check=False, timeout=900,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"},
+        env=book_env.environ(),
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     html = book / "_build" / "html"

@@ -1,1 +1,3 @@
-"""Maintenance tools of the book (run them as scripts: python tools/<name>.py)."""
+"""Maintenance tools of the book: python tools/build.py, python tools/translations.py (the package
+tools/translations/, also python -m tools.translations), python tools/bench.py. Installed with the
+repository (make venv: pip install -e .)."""

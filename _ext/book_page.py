@@ -1,0 +1,391 @@
+"""One reading of a MyST page, for the translation tools, the notebooks and the tests.
+
+A page is read with the parser the build uses: myst-parser's markdown-it parser
+(``create_md_parser``, with the ``parse.myst_enable_extensions`` of ``_config.yml``), and
+code-cell and directive options the way myst-nb reads them (``parse_directive_text``). Its
+tokens carry ``.map`` line ranges; the inline rules are watched while they run, so that
+every span (inline code, a role, math, a link target) is known by line and column.
+``read_page`` gives a ``Page``:
+
+- ``front_matter``: the YAML front matter as a dict;
+- ``cells``: the ``{code-cell}`` cells: options (tags, ``mystnb`` figure options), code, lines;
+- ``blocks``: the ```python blocks (doctests with ``>>>``, or plain code), lines;
+- ``headings``: (level, line, text);
+- ``images``: (line, target) of Markdown images and ``{figure}``/``{image}`` directives;
+- ``prose``: (line, text) for every line a reader reads as prose: the raw line with everything
+  that is not prose (code, inline code, roles, math, link targets, HTML, URLs, markup the
+  reader never sees) replaced by spaces, so that columns are those of the file. Captions and
+  alt text of code cells and the titles of directives are prose too;
+- ``roles`` and ``targets``: every ``{role}`content``` and ``(label)=`` with its place.
+
+Directives whose body is Markdown (admonitions, dropdowns, ``:::`` fences) are read
+recursively, as Sphinx does. Nothing here imports Sphinx.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+# The MyST syntax of _config.yml (parse.myst_enable_extensions); read_page may be given another.
+EXTENSIONS = ("dollarmath", "amsmath", "colon_fence", "deflist", "substitution")
+# Directives whose body is not Markdown.
+OPAQUE = {"code-cell", "code-block", "code", "sourcecode", "literalinclude", "math", "raw",
+          "eval-rst", "mermaid", "graphviz", "glue", "glue:figure", "csv-table"}
+PYTHON_LANGS = {"python", "py", "python3"}
+# Code-cell options whose text a reader sees.
+PROSE_OPTIONS = ("alt", "caption", "title")
+# Inline rules whose whole span is not prose; for links and images only the target is not.
+NOT_PROSE_RULES = {"backticks", "math_inline", "myst_role", "html_inline", "autolink",
+                   "substitution_inline", "footnote_ref"}
+# A bare URL in prose (myst's linkify is off) is not prose either.
+BARE_URL = re.compile(r"https?://\S+")
+
+
+@dataclass
+class Cell:
+    """A ``{code-cell}``: its options and its code."""
+
+    ordinal: int
+    line: int  # the opening fence
+    code_line: int  # the first line of code
+    language: str
+    options: dict
+    code: str
+
+
+@dataclass
+class PyBlock:
+    """A ```python block (or a ``{code-block} python`` directive): doctest examples or plain code."""
+
+    ordinal: int
+    line: int
+    code_line: int
+    code: str
+    directive: str | None = None  # "code-block" etc., None for a plain ```python fence
+
+    @property
+    def is_doctest(self) -> bool:
+        return self.code.lstrip().startswith(">>>")
+
+    @property
+    def prompts(self) -> int:
+        """The ``>>>`` statements: one Sybil example each."""
+        return sum(1 for line in self.code.splitlines() if line.startswith(">>> "))
+
+
+@dataclass(frozen=True)
+class Role:
+    line: int
+    start: int  # columns in the line, end excluded
+    end: int
+    name: str
+    content: str
+
+    @property
+    def text(self) -> str:
+        """What the reader sees: the title of ``title <target>``, else the content."""
+        if self.content.endswith(">") and "<" in self.content:
+            return self.content[: self.content.rindex("<")].rstrip()
+        return self.content
+
+
+@dataclass
+class Page:
+    path: str
+    front_matter: dict = field(default_factory=dict)
+    cells: list[Cell] = field(default_factory=list)
+    blocks: list[PyBlock] = field(default_factory=list)
+    headings: list[tuple[int, int, str]] = field(default_factory=list)  # (level, line, text)
+    images: list[tuple[int, str]] = field(default_factory=list)  # (line, target)
+    prose: list[tuple[int, str]] = field(default_factory=list)  # (line, text; non-prose blanked)
+    roles: list[Role] = field(default_factory=list)
+    targets: list[tuple[int, str]] = field(default_factory=list)  # (line, label)
+
+    @property
+    def doctests(self) -> list[PyBlock]:
+        return [b for b in self.blocks if b.is_doctest]
+
+
+# --- the parser -------------------------------------------------------------------------
+
+_spans: list | None = None  # while an inline text is read: (rule, start, end, label end or None)
+
+
+def _watched(name: str, rule):
+    """An inline rule that reports the span it consumed."""
+
+    def run(state, silent: bool) -> bool:
+        start = state.pos
+        label_end = None
+        if not silent and _spans is not None and name in ("link", "image"):
+            at = start + (1 if name == "image" else 0)
+            if state.src.startswith("[", at):
+                label_end = state.md.helpers.parseLinkLabel(state, at, True)
+        found = rule(state, silent)
+        if found and not silent and _spans is not None:
+            _spans.append((name, start, state.pos, label_end))
+        return found
+
+    return run
+
+
+@functools.cache
+def parser(extensions: tuple[str, ...] = EXTENSIONS):
+    """myst-parser's markdown-it parser, blocks only (inline text is read by ``_inline``)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    md = create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
+    ruler = md.inline.ruler
+    for rule in ruler.__rules__:
+        rule.fn = _watched(rule.name, rule.fn)
+    ruler.__cache__ = None
+    md.disable("inline")  # the core rule; ``_inline`` runs the inline parser itself
+    return md
+
+
+def _inline(md, text: str, env: dict) -> tuple[list, list]:
+    """The inline tokens of ``text`` and the spans the inline rules consumed."""
+    global _spans
+    outer, _spans = _spans, []
+    try:
+        tokens: list = []
+        md.inline.parse(text, md, env, tokens)
+        return tokens, _spans
+    finally:
+        _spans = outer
+
+
+class _Directive:
+    """What myst-nb assumes of a code cell: options, one optional argument, a body."""
+
+    option_spec = {"options": True}
+    required_arguments = 0
+    optional_arguments = 1
+    has_content = True
+
+
+def directive_parts(first_line: str, content: str) -> tuple[str, dict, list[str], int]:
+    """(argument, options, body lines, index of the first body line in ``content``), as myst-nb reads them."""
+    from myst_parser.parsers.directives import MarkupError, parse_directive_text
+
+    try:
+        result = parse_directive_text(_Directive, first_line, content, validate_options=False)
+    except MarkupError as error:
+        return first_line.strip(), {"<invalid options>": str(error).splitlines()[0]}, content.splitlines(), 0
+    options = result.options
+    if result.warnings:
+        options = {**options, "<invalid options>": str(result.warnings[0].msg).splitlines()[0]}
+    body, offset = list(result.body), result.body_offset
+    while body and not body[0].strip():
+        body, offset = body[1:], offset + 1
+    return " ".join(result.arguments), options if isinstance(options, dict) else {}, body, offset
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, text: str, path: str, extensions: tuple[str, ...]):
+        self.md = parser(tuple(extensions))
+        self.raw = text.split("\n")
+        self.page = Page(path)
+        self.prose: dict[int, list[str]] = {}  # line -> characters of the line, non-prose as spaces
+        self.cursor: dict[int, int] = {}  # line -> column after the last text placed on it
+
+    # prose is assembled per raw line, at the columns of the file
+    def _place(self, lineno: int, text: str, blanks: list[tuple[int, int]], offset: int) -> None:
+        """Put ``text`` (one line of an inline text, at ``offset`` in it) at its columns in ``lineno``."""
+        if not 1 <= lineno <= len(self.raw) or not text.strip():
+            return
+        raw = self.raw[lineno - 1]
+        col = raw.find(text, self.cursor.get(lineno, 0))
+        if col < 0 and raw.rstrip().endswith(text.rstrip()):
+            col = len(raw.rstrip()) - len(text.rstrip())
+        if col < 0:
+            return
+        self.cursor[lineno] = col + len(text)
+        chars = self.prose.setdefault(lineno, [" "] * len(raw))
+        for k, ch in enumerate(text):
+            if col + k < len(chars) and not any(a <= offset + k < b for a, b in blanks):
+                chars[col + k] = ch
+
+    def inline(self, text: str, first_line: int, env: dict) -> None:
+        """Read an inline text (a paragraph, a heading, a table cell) that starts at ``first_line``."""
+        tokens, spans = _inline(self.md, text, env)
+        line_starts = [0]
+        for line in text.split("\n")[:-1]:
+            line_starts.append(line_starts[-1] + len(line) + 1)
+
+        def line_of(pos: int) -> int:
+            return max(k for k, s in enumerate(line_starts) if s <= pos)
+
+        blanks = []
+        for name, start, end, label_end in spans:
+            if name in NOT_PROSE_RULES:
+                blanks.append((start, end))
+            elif name in ("link", "image") and label_end is not None and label_end > 0:
+                blanks.append((label_end, end))
+        columns = {}
+        for k, line in enumerate(text.split("\n")):
+            lineno = first_line + k
+            before = self.cursor.get(lineno, 0)
+            self._place(lineno, line, blanks, line_starts[k])
+            columns[k] = self.cursor.get(lineno, before) - len(line)
+        # roles and images, by line and column
+        for name, start, end, _label_end in spans:
+            k = line_of(start)
+            lineno, col = first_line + k, columns.get(k, 0) + start - line_starts[k]
+            source = text[start:end]
+            if name == "myst_role" and source.startswith("{") and "}`" in source:
+                role, _, rest = source[1:].partition("}")
+                ticks = len(rest) - len(rest.lstrip("`"))
+                self.page.roles.append(Role(lineno, col, col + len(source), role, rest[ticks:-ticks or None]))
+        # images: the image rule's spans and the image tokens come in the same order
+        image_spans = [start for name, start, _end, _label in spans if name == "image"]
+        image_tokens = [token for token in _flatten(tokens) if token.type == "image"]
+        for start, token in zip(image_spans, image_tokens):
+            self.page.images.append((first_line + line_of(start), str(token.attrGet("src"))))
+
+    def blocks(self, text: str, offset: int) -> None:
+        """Read Markdown ``text`` whose first line is line ``offset + 1`` of the file."""
+        env: dict = {}
+        tokens = self.md.parse(text, env)
+        for k, token in enumerate(tokens):
+            line = offset + (token.map[0] if token.map else 0) + 1
+            if token.type == "front_matter":
+                try:
+                    data = yaml.safe_load(token.content)
+                except yaml.YAMLError:
+                    data = None
+                self.page.front_matter = data if isinstance(data, dict) else {}
+            elif token.type == "myst_target":
+                self.page.targets.append((line, token.content))
+            elif token.type == "heading_open":
+                inline = tokens[k + 1]
+                self.page.headings.append((int(token.tag[1:]), line, inline.content.strip()))
+            elif token.type == "inline" and token.map:
+                self.inline(token.content, line, env)
+            elif token.type in ("fence", "colon_fence"):
+                self.fence(token, line)
+
+    def fence(self, token, line: int) -> None:
+        info = token.info.strip()
+        name = info[1:info.index("}")] if info.startswith("{") and "}" in info else None
+        first_line = info[info.index("}") + 1:].strip() if name else ""
+        if token.type == "colon_fence" or (name and name not in OPAQUE):
+            arg, _options, body, start = directive_parts(first_line, token.content)
+            if name in ("figure", "image") and arg:
+                self.page.images.append((line, arg))
+            elif arg:  # an admonition's title is prose
+                self._place(line, arg, [], 0)
+            if name == "figure" or body:
+                self.blocks("\n".join(body), line + start)
+            return
+        language = (first_line or info).split()[0] if (first_line or info).split() else ""
+        if name == "code-cell":
+            _arg, options, body, start = directive_parts("", token.content)
+            self._option_prose(options, token.content, line)
+            self.page.cells.append(Cell(
+                ordinal=len(self.page.cells) + 1, line=line, code_line=line + 1 + start,
+                language=language, options=options, code="\n".join(body).rstrip() + "\n",
+            ))
+        elif language in PYTHON_LANGS and name in (None, "code-block", "code", "sourcecode"):
+            if name:
+                _arg, _options, body, start = directive_parts("", token.content)
+            else:
+                body, start = token.content.splitlines(), 0
+            self.page.blocks.append(PyBlock(
+                ordinal=len(self.page.blocks) + 1, line=line, code_line=line + 1 + start,
+                code="\n".join(body).rstrip() + "\n", directive=name,
+            ))
+
+    def _option_prose(self, options: dict, content: str, line: int) -> None:
+        """Captions and alt text in a code cell's options are prose, at their lines."""
+        values = [v for key, v in _walk(options) if key in PROSE_OPTIONS and isinstance(v, str) and v.strip()]
+        lines = content.splitlines()
+        for value in values:
+            for k, text in enumerate(lines):
+                key, sep, rest = text.partition(":")
+                if sep and key.strip() in PROSE_OPTIONS and rest.strip().strip("'\"") == value.strip():
+                    self.inline(rest.strip().strip("'\""), line + 1 + k, {})
+                    break
+
+    def result(self) -> Page:
+        prose = []
+        for lineno in sorted(self.prose):
+            text = "".join(self.prose[lineno])
+            text = BARE_URL.sub(lambda m: " " * len(m.group(0)), text)
+            if text.strip():
+                prose.append((lineno, text))
+        self.page.prose = prose
+        self.page.images.sort(key=lambda item: item[0])
+        return self.page
+
+
+def _walk(value, key=None) -> Iterator[tuple]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v, key)
+    else:
+        yield key, value
+
+
+def _flatten(tokens) -> Iterator:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _flatten(token.children)
+
+
+def parse_page(text: str, path: str = "", extensions: tuple[str, ...] = EXTENSIONS) -> Page:
+    """Read a MyST page: front matter, code cells, ```python blocks, headings, images, prose, roles, targets."""
+    reader = _Reader(text, path, extensions)
+    reader.blocks(text, 0)
+    return reader.result()
+
+
+def read_page(root: Path, rel: str) -> Page:
+    """The page ``rel`` (a path relative to the book's root, e.g. book/ko/sgd.md)."""
+    return parse_page((Path(root) / rel).read_text(encoding="utf-8"), rel)
+
+
+# --- MyST markup a notebook front-end cannot render --------------------------------------
+
+# Cross-reference roles whose content is a target: a notebook shows it as code.
+REFERENCE_ROLES = {"doc", "ref", "numref", "term", "eq"}
+
+
+def plain_markdown(markdown: str) -> str:
+    """Markdown without MyST labels (``(name)=`` lines) and reference roles: ``{ref}`text <target>``` shows
+    ``text``, ``{doc}`target``` shows ```target```; other roles with a title show the title."""
+    page = parse_page(markdown)
+    lines = markdown.split("\n")
+    edits: dict[int, list[Role]] = {}
+    for role in page.roles:
+        edits.setdefault(role.line, []).append(role)
+    for lineno, roles in edits.items():
+        line = lines[lineno - 1]
+        for role in sorted(roles, key=lambda r: -r.start):
+            if role.text != role.content:
+                new = role.text
+            elif role.name in REFERENCE_ROLES:
+                new = f"`{role.content}`"
+            else:
+                continue
+            line = line[: role.start] + new + line[role.end:]
+        lines[lineno - 1] = line
+    for lineno in sorted({line for line, _ in page.targets}, reverse=True):
+        del lines[lineno - 1]
+    return "\n".join(lines)
+
