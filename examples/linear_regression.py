@@ -14,7 +14,6 @@ Run it with --help to see every option.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import numbers
@@ -26,16 +25,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# The page's data, its settings and its model are written once, in tutorial.py
+# next to this file; the book's tools and tests use the same module.
+if __package__:  # imported as examples.linear_regression (the tests)
+    from . import tutorial
+else:  # run as a script: Python puts this file's folder on the import path
+    import tutorial
+
 # Quiet TensorFlow's C++ logging. This must happen before tensorflow is imported,
 # which this script does only inside train(), after the command line is checked.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+tutorial.quiet_tensorflow()
 
 PROG = "linear_regression.py"
-
-# The page's data: y = -x + 1.
-X_TRAIN = [1, 2, 3, 4]
-Y_TRAIN = [0, -1, -2, -3]
+SAMPLES = len(tutorial.X_TRAIN)
 
 
 @dataclass
@@ -75,25 +77,26 @@ def check_settings(epochs, learning_rate, batch_size, seed, fast):
         return f"batch_size must be None or a positive integer, got {batch_size!r}"
     if not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         return f"seed must be an integer from 0 to {2**32 - 1}, got {seed!r}"
-    if fast and batch_size is not None and batch_size < len(X_TRAIN):
+    if fast and batch_size is not None and batch_size < SAMPLES:
         return f"fast=True makes full-batch updates only, got batch_size={batch_size}"
     return None
 
 
-def train(epochs=200, learning_rate=0.1, batch_size=None, seed=0, fast=False,
-          on_epoch_end=None):
+def train(epochs=tutorial.EPOCHS, learning_rate=tutorial.LEARNING_RATE, batch_size=None,
+          seed=tutorial.SEED, fast=False, on_epoch_end=None):
     """Train the page's model and return a TrainingResult.
 
-    The code follows the page line for line: fix the seeds, make the data,
-    build Sequential([Input, Dense(1)]), compile with MSE and SGD, fit.
+    The code follows the page: fix the seeds, make the data, build
+    Sequential([Input, Dense(1)]), compile with MSE and SGD, fit
+    (tutorial.build_model and tutorial.fit_epochs).
 
     batch_size=None is Keras's default (32), so the 4 samples form one batch
     and every epoch is one gradient-descent update, as on the page.
 
-    fast=True makes the same full-batch updates with fewer Python round trips:
-    the data set holds the full batch `epochs` times, and Keras runs all the
-    updates as one epoch of `epochs` steps inside a single compiled call.
-    The results are the same; there is no per-epoch loss to report.
+    fast=True makes the same full-batch updates with fewer Python round trips
+    (tutorial.fit_fast): the data set holds the full batch `epochs` times, and
+    Keras runs all the updates as one epoch of `epochs` steps inside a single
+    compiled call. The results are the same; there is no per-epoch loss to report.
 
     on_epoch_end, if given, is called as on_epoch_end(epoch, loss) after every
     epoch (epoch counts from 1). It is not called with fast=True.
@@ -106,33 +109,22 @@ def train(epochs=200, learning_rate=0.1, batch_size=None, seed=0, fast=False,
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(seed)
-
-    x_train = np.array(X_TRAIN, dtype=np.float32)
-    y_train = np.array(Y_TRAIN, dtype=np.float32)
-
-    model = tf.keras.Sequential([
-        tf.keras.Input(shape=(1,)),      # one input value per sample (x)
-        tf.keras.layers.Dense(units=1),  # one output value: H(x) = Wx + b
-    ])
-
-    sgd = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    x_train, y_train = tutorial.training_data()
+    model = tutorial.build_model()
 
     started = time.perf_counter()
     if fast:
-        # One epoch whose `epochs` steps each see the full batch, run in one call.
-        dataset = tf.data.Dataset.from_tensors((x_train, y_train)).repeat(epochs)
-        model.compile(loss="mse", optimizer=sgd, steps_per_execution=epochs)
-        model.fit(dataset, epochs=1, verbose=0, shuffle=False)
+        tutorial.fit_fast(model, x_train, y_train, epochs=epochs, learning_rate=learning_rate)
         losses = None
     else:
-        model.compile(loss="mse", optimizer=sgd)
         callbacks = []
         if on_epoch_end is not None:
             callbacks.append(tf.keras.callbacks.LambdaCallback(
                 on_epoch_end=lambda epoch, logs: on_epoch_end(epoch + 1, logs["loss"]),
             ))
-        history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
-                            verbose=0, callbacks=callbacks)
+        history = tutorial.fit_epochs(model, x_train, y_train, epochs=epochs,
+                                      learning_rate=learning_rate, batch_size=batch_size,
+                                      callbacks=callbacks)
         losses = [float(loss) for loss in history.history["loss"]]
     fit_seconds = time.perf_counter() - started
 
@@ -173,40 +165,34 @@ class UsageError(Exception):
     """Bad command-line input; the message is one line."""
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser that reports a usage error in one line, with exit status 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
-
-
 def build_parser():
-    parser = OneLineParser(
+    parser = tutorial.OneLineParser(
         prog=PROG,
-        description="Fit H(x) = Wx + b to x = [1, 2, 3, 4], y = [0, -1, -2, -3] "
+        description=f"Fit H(x) = Wx + b to x = {tutorial.X_TRAIN}, y = {tutorial.Y_TRAIN} "
                     "with Keras, as on the book's linear regression page, and "
                     "predict new inputs.",
         epilog="--fast makes the same full-batch gradient-descent updates as the "
                "default path, all in one compiled call, and gives the same "
                "predictions. It works with full batches only: --fast with a "
-               "--batch-size smaller than 4 (the number of samples) is refused. "
+               f"--batch-size smaller than {SAMPLES} (the number of samples) is refused. "
                "It records no per-epoch loss, so --fast with --plot is refused "
                "too. --json implies --quiet. The final loss is the MSE of the "
-               "trained W and b on the 4 training samples. Bad input is "
+               f"trained W and b on the {SAMPLES} training samples. Bad input is "
                "reported in one line on stderr, with exit status 2.",
     )
-    parser.add_argument("--epochs", default="200", metavar="N",
-                        help="number of passes over the data (default: 200)")
-    parser.add_argument("--learning-rate", default="0.1", metavar="LR",
-                        help="SGD learning rate (default: 0.1); above about 0.12 "
+    parser.add_argument("--epochs", default=str(tutorial.EPOCHS), metavar="N",
+                        help="number of passes over the data (default: %(default)s)")
+    parser.add_argument("--learning-rate", default=str(tutorial.LEARNING_RATE), metavar="LR",
+                        help="SGD learning rate (default: %(default)s); above about 0.12 "
                              "training diverges on this data")
     parser.add_argument("--batch-size", default=None, metavar="B",
                         help="samples per update (default: Keras's default, "
-                             "which puts all 4 samples in one batch)")
-    parser.add_argument("--seed", default="0", metavar="S",
-                        help="random seed for the initial W and b (default: 0)")
-    parser.add_argument("--predict", nargs="+", default=["5", "4"], metavar="X",
-                        help="inputs to predict after training (default: 5 4)")
+                             f"which puts all {SAMPLES} samples in one batch)")
+    parser.add_argument("--seed", default=str(tutorial.SEED), metavar="S",
+                        help="random seed for the initial W and b (default: %(default)s)")
+    parser.add_argument("--predict", nargs="+", default=[str(x) for x in tutorial.X_NEW],
+                        metavar="X", help="inputs to predict after training (default: "
+                                          f"{' '.join(str(x) for x in tutorial.X_NEW)})")
     parser.add_argument("--fast", action="store_true",
                         help="run all full-batch updates in one compiled call "
                              "(same predictions, much quicker)")
@@ -287,11 +273,11 @@ def options_from_args(args):
     }
     if args.batch_size is not None:
         batch_size = _to_int("--batch-size", args.batch_size, 1, None, "a positive integer")
-        if args.fast and batch_size < len(X_TRAIN):
+        if args.fast and batch_size < SAMPLES:
             raise UsageError(
                 f"--fast makes full-batch updates only, but --batch-size {batch_size} "
-                f"splits the {len(X_TRAIN)} samples into mini-batches; drop --fast "
-                f"or use --batch-size {len(X_TRAIN)} or more"
+                f"splits the {SAMPLES} samples into mini-batches; drop --fast "
+                f"or use --batch-size {SAMPLES} or more"
             )
         options["batch_size"] = batch_size
     inputs = [_to_float("--predict", text) for text in args.predict]
@@ -333,7 +319,7 @@ def main(argv=None) -> int:
             print(f"training: {epochs} full-batch updates in one call (--fast; "
                   "no per-epoch progress) ...", flush=True)
         else:
-            batch = options["batch_size"] or "all 4 samples"
+            batch = options["batch_size"] or f"all {SAMPLES} samples"
             rate = options["learning_rate"]
             print(f"training: {epochs} epochs, learning rate {rate:g}, batch size {batch}",
                   flush=True)

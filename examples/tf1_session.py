@@ -13,28 +13,31 @@ the book's linear regression page and predicts the inputs 5 and 4:
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 
 import numpy as np
 
+# The page's data and settings are written once, in tutorial.py next to this file.
+if __package__:  # imported as examples.tf1_session (the tests)
+    from . import tutorial
+else:  # run as a script: Python puts this file's folder on the import path
+    import tutorial
+
 # Quiet TensorFlow's C++ logging. This must happen before tensorflow is imported,
 # which this script does only inside run(), after the command line is checked.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+tutorial.quiet_tensorflow()
 
 PROG = "tf1_session.py"
 
-X_TRAIN = [1, 2, 3, 4]
-Y_TRAIN = [0, -1, -2, -3]
-X_NEW = [5, 4]
-LEARNING_RATE = 0.1
+X_TRAIN = tutorial.X_TRAIN
+Y_TRAIN = tutorial.Y_TRAIN
+X_NEW = tutorial.X_NEW
+LEARNING_RATE = tutorial.LEARNING_RATE
 MAX_STEPS = 1_000_000
 
 
-def run(steps=200, seed=0, on_step=None):
+def run(steps=tutorial.EPOCHS, seed=tutorial.SEED, on_step=None):
     """Build the TF1-style graph, train it for `steps` steps and return the results.
 
     The initial W and b are drawn from a NumPy generator seeded with `seed`,
@@ -98,23 +101,16 @@ def run(steps=200, seed=0, on_step=None):
     }
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser that reports a usage error in one line, with exit status 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
-
-
 def build_parser():
-    parser = OneLineParser(
+    parser = tutorial.OneLineParser(
         prog=PROG,
-        description="Fit H(x) = Wx + b to x = [1, 2, 3, 4], y = [0, -1, -2, -3] "
+        description=f"Fit H(x) = Wx + b to x = {X_TRAIN}, y = {Y_TRAIN} "
                     "with a TF1-style graph and session (tf.compat.v1), then "
-                    "predict the inputs 5 and 4.",
+                    f"predict the inputs {' and '.join(str(x) for x in X_NEW)}.",
         epilog="Bad input is reported in one line on stderr, with exit status 2.",
     )
-    parser.add_argument("--steps", default="200", metavar="N",
-                        help="number of gradient-descent steps (default: 200)")
+    parser.add_argument("--steps", default=str(tutorial.EPOCHS), metavar="N",
+                        help="number of gradient-descent steps (default: %(default)s)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object with the results and nothing "
                              "else on stdout")

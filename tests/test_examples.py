@@ -1,13 +1,19 @@
 """Tests of the command-line examples in examples/.
 
-Every program runs as a subprocess, the way a learner runs it. The runs that
-train (and so import TensorFlow, a few seconds each) start together, once per
-module, in the fixture `runs`; the tests only read their results. Bad input is
-rejected before TensorFlow is imported, so those runs are quick.
+The values are checked in-process: the tests import the example modules and call
+main(argv), as the shell would, reading what it prints. The trainings that several
+tests read run once per module (fixture `runs`). A few subprocess runs remain for
+what only a real process shows: the exit status and stderr from the shell, --help,
+bad input rejected without importing TensorFlow, and one real run of each script.
+
+The page's predictions are not computed again here: the build printed them on the
+built linear-regression page, and the CLI's default run must give the same digits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import os
@@ -19,45 +25,28 @@ from pathlib import Path
 
 import pytest
 
+from examples import linear_regression, tf1_session, tutorial
+from tests.bookinfo import languages
+
 ROOT = Path(__file__).resolve().parent.parent
 LINEAR_REGRESSION = ROOT / "examples" / "linear_regression.py"
 TF1_SESSION = ROOT / "examples" / "tf1_session.py"
-PAGE = ROOT / "book" / "en" / "linear_regression.md"
 
-TIMEOUT = 600  # seconds for one training run; generous for a busy machine
+TIMEOUT = 600  # seconds for one training subprocess; generous for a busy machine
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # A progress line of linear_regression.py: the header, or one epoch's loss.
 PROGRESS = re.compile(r"^(training:|epoch\s+\d+/\d+\s+loss)", re.MULTILINE)
-
-# Run the page's code cells in order, up to the one that defines y_predict,
-# and print y_predict as JSON on the last line.
-BOOK_SCRIPT = textwrap.dedent("""
-    import json, os, sys
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ["MPLBACKEND"] = "Agg"
-    import jupytext
-
-    page = sys.argv[1]
-    namespace = {"__name__": "__main__"}
-    for cell in jupytext.read(page).cells:
-        if cell.cell_type == "code":
-            exec(compile(cell.source, page, "exec"), namespace)
-            if "y_predict" in namespace:
-                break
-    else:
-        sys.exit("no code cell of the page defines y_predict")
-    print(json.dumps(namespace["y_predict"].ravel().tolist()))
-""")
+# A number as NumPy prints it in the page's [[...]] output.
+NUMBER = re.compile(r"-?\d+\.(\d+)(?:e[-+]?\d+)?")
 
 
-def command(script, *args):
-    return [sys.executable, str(script), *map(str, args)]
-
-
-def run(cmd, timeout=60):
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+def call(main, argv):
+    """Run main(argv) in this process; return (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(map(str, argv)))
+    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -67,40 +56,24 @@ def plot_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def runs(plot_path):
-    """Start every training run at once, wait for all, return name -> CompletedProcess."""
-    commands = {
-        "default_json": command(LINEAR_REGRESSION, "--json"),
-        "fast_json": command(LINEAR_REGRESSION, "--fast", "--json"),
-        "fast_quiet": command(LINEAR_REGRESSION, "--fast", "--quiet"),
-        "plot_human": command(LINEAR_REGRESSION, "--epochs", 20, "--plot", plot_path),
-        "book": [sys.executable, "-c", BOOK_SCRIPT, str(PAGE)],
-        "tf1_json": command(TF1_SESSION, "--json"),
-        "tf1_human": command(TF1_SESSION),
+    """Each training run the tests read, once, in this process: name -> (status, stdout, stderr)."""
+    calls = {
+        "default_json": (linear_regression.main, ["--json"]),
+        "fast_json": (linear_regression.main, ["--fast", "--json"]),
+        "fast_quiet": (linear_regression.main, ["--fast", "--quiet"]),
+        "plot_human": (linear_regression.main, ["--epochs", 20, "--plot", plot_path]),
+        "tf1_json": (tf1_session.main, ["--json"]),
+        "tf1_human": (tf1_session.main, []),
     }
-    started = {
-        name: subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-        for name, cmd in commands.items()
-    }
-    results = {}
-    try:
-        for name, process in started.items():
-            stdout, stderr = process.communicate(timeout=TIMEOUT)
-            results[name] = subprocess.CompletedProcess(
-                commands[name], process.returncode, stdout, stderr)
-    finally:
-        for process in started.values():
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
-    return results
+    return {name: call(main, argv) for name, (main, argv) in calls.items()}
 
 
 def succeeded(result):
-    """Check that a run ended well and return its stdout."""
-    assert result.returncode == 0, f"{result.args} failed:\n{result.stderr}"
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
+    """Check that a run ended well (status 0, nothing on stderr) and return its stdout."""
+    status, stdout, stderr = result
+    assert status == 0, stderr
+    assert stderr == "", stderr
+    return stdout
 
 
 def assert_prints_predictions(stdout, predictions):
@@ -116,6 +89,19 @@ def json_output(result):
     data = json.loads(stdout)
     assert isinstance(data, dict)
     return data
+
+
+# --- the shared data ------------------------------------------------------------------------
+
+
+def test_the_examples_use_the_tutorials_data():
+    assert (tutorial.X_TRAIN, tutorial.Y_TRAIN, tutorial.X_NEW) == ([1, 2, 3, 4], [0, -1, -2, -3], [5, 4])
+    assert (tutorial.EPOCHS, tutorial.LEARNING_RATE, tutorial.SEED) == (200, 0.1, 0)
+    assert tf1_session.X_TRAIN is tutorial.X_TRAIN and tf1_session.Y_TRAIN is tutorial.Y_TRAIN
+    args = linear_regression.build_parser().parse_args([])
+    options, inputs = linear_regression.options_from_args(args)
+    assert inputs == tutorial.X_NEW
+    assert (options["epochs"], options["learning_rate"], options["seed"]) == (200, 0.1, 0)
 
 
 # --- linear_regression.py: good runs ------------------------------------------
@@ -150,12 +136,25 @@ def test_fast_gives_the_default_predictions(runs):
     assert fast["b"] == pytest.approx(default["b"], abs=1e-5, rel=0)
 
 
-def test_default_predictions_equal_the_book_page(runs):
-    stdout = succeeded(runs["book"])
-    page_predictions = json.loads(stdout.strip().splitlines()[-1])
-    cli_predictions = json_output(runs["default_json"])["predictions"]
-    assert len(page_predictions) == len(cli_predictions) == 2
-    assert cli_predictions == pytest.approx(page_predictions, abs=1e-6, rel=0)
+def printed_predictions(soup, rel):
+    """The [[...]] output of the built page: each value and the number of decimals printed."""
+    outputs = [o.get_text() for o in soup.select(".cell_output")]
+    printed = next((t for t in outputs if t.strip().startswith("[[")), None)
+    assert printed is not None, f"{rel}: the printed predictions are missing"
+    return [(float(m.group(0)), len(m.group(1))) for m in NUMBER.finditer(printed)]
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_default_predictions_equal_the_built_page(runs, soup_of, lang):
+    """The CLI's default run prints what the build printed, to every digit the page shows."""
+    rel = f"{lang}/linear_regression.html"
+    page = printed_predictions(soup_of(rel), rel)
+    cli = json_output(runs["default_json"])["predictions"]
+    assert len(page) == len(cli) == 2, page
+    for (shown, decimals), value in zip(page, cli):
+        assert decimals >= 5, f"{rel} prints too few digits to compare: {page}"
+        # Equal when rounded to the page's digits (one unit of the last digit for ties).
+        assert value == pytest.approx(shown, abs=10.0**-decimals, rel=0), (rel, page, cli)
 
 
 def test_human_output_shows_the_predictions(runs):
@@ -201,17 +200,24 @@ def test_plot_writes_a_png(runs, plot_path):
     assert width >= 300 and height >= 200
 
 
+def test_train_rejects_settings_it_cannot_use():
+    with pytest.raises(ValueError, match="fast=True makes full-batch updates only"):
+        linear_regression.train(fast=True, batch_size=2)
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        linear_regression.train(epochs=0)
+
+
 # --- linear_regression.py: bad input --------------------------------------------
 
 
-def assert_rejected(result, prog):
+def assert_rejected(status, stdout, stderr, prog):
     """Exit status 2, exactly one non-empty line on stderr, no traceback, no output."""
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].strip(), result.stderr
+    assert status == 2, (stdout, stderr)
+    assert "Traceback" not in stdout + stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].strip(), stderr
     assert lines[0].startswith(f"{prog}: error: "), lines[0]
-    assert result.stdout == ""
+    assert stdout == ""
 
 
 BAD_INPUTS = [
@@ -237,15 +243,26 @@ BAD_INPUTS = [
     ["extra-argument"],
 ]
 
+TF1_BAD_INPUTS = [
+    ["--steps", "-1"],
+    ["--steps", "0"],
+    ["--steps", "abc"],
+    ["--steps", "10000000000"],
+    ["--steps"],
+    ["--no-such-option"],
+]
+
 
 @pytest.mark.parametrize("args", BAD_INPUTS, ids=" ".join)
-def test_bad_input_is_rejected_in_one_line(args):
-    assert_rejected(run(command(LINEAR_REGRESSION, *args)), "linear_regression.py")
+def test_bad_input_is_rejected_in_one_line(args, capsys):
+    status = linear_regression.main(args)
+    out, err = capsys.readouterr()
+    assert_rejected(status, out, err, "linear_regression.py")
 
 
 @pytest.mark.parametrize("where", ["missing-directory", "directory", "under-a-file",
                                    "not-png", "with-fast"])
-def test_bad_plot_path_is_rejected_before_training(where, tmp_path):
+def test_bad_plot_path_is_rejected_before_training(where, tmp_path, capsys):
     (tmp_path / "a-file").write_text("not a directory")
     args = {
         "missing-directory": ["--plot", tmp_path / "missing" / "loss.png"],
@@ -254,45 +271,26 @@ def test_bad_plot_path_is_rejected_before_training(where, tmp_path):
         "not-png": ["--plot", tmp_path / "loss.txt"],
         "with-fast": ["--fast", "--plot", tmp_path / "loss.png"],
     }[where]
-    result = run(command(LINEAR_REGRESSION, *args), timeout=20)
-    assert_rejected(result, "linear_regression.py")
+    status = linear_regression.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert_rejected(status, out, err, "linear_regression.py")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
-def test_plot_in_a_read_only_place_is_rejected():
+def test_plot_in_a_read_only_place_is_rejected(capsys):
     # Nobody, not even root, can create a file at the top of /proc.
-    result = run(command(LINEAR_REGRESSION, "--plot", "/proc/loss.png"), timeout=20)
-    assert_rejected(result, "linear_regression.py")
-    assert "/proc" in result.stderr
+    status = linear_regression.main(["--plot", "/proc/loss.png"])
+    out, err = capsys.readouterr()
+    assert_rejected(status, out, err, "linear_regression.py")
+    assert "/proc" in err
 
 
-def test_bad_input_is_rejected_without_importing_tensorflow():
-    """main() returns 2 for bad input and never imports TensorFlow to do so."""
-    script = textwrap.dedent(f"""
-        import contextlib, importlib.util, io, json, sys
-        spec = importlib.util.spec_from_file_location("cli", {str(LINEAR_REGRESSION)!r})
-        cli = importlib.util.module_from_spec(spec)
-        sys.modules["cli"] = cli  # dataclasses look their module up here
-        spec.loader.exec_module(cli)
-        codes, lines = [], []
-        for argv in {BAD_INPUTS!r}:
-            with contextlib.redirect_stderr(io.StringIO()) as stderr:
-                codes.append(cli.main(argv))
-            lines.append(len(stderr.getvalue().splitlines()))
-        imported = "tensorflow" in sys.modules
-        print(json.dumps({{"codes": codes, "lines": lines, "tensorflow": imported}}))
-    """)
-    result = run([sys.executable, "-c", script])
-    data = json.loads(succeeded(result))
-    count = len(BAD_INPUTS)
-    assert data == {"codes": [2] * count, "lines": [1] * count, "tensorflow": False}
-
-
-def test_help_exits_zero():
-    result = run(command(LINEAR_REGRESSION, "--help"))
-    assert result.returncode == 0
-    assert "--fast" in result.stdout and "--batch-size" in result.stdout
+@pytest.mark.parametrize("args", TF1_BAD_INPUTS, ids=" ".join)
+def test_tf1_session_bad_input_is_rejected_in_one_line(args, capsys):
+    status = tf1_session.main(args)
+    out, err = capsys.readouterr()
+    assert_rejected(status, out, err, "tf1_session.py")
 
 
 # --- tf1_session.py -------------------------------------------------------------
@@ -315,23 +313,76 @@ def test_tf1_session_human_output(runs):
     assert re.search(r"^step 200\s+cost", stdout, re.MULTILINE), stdout
 
 
-TF1_BAD_INPUTS = [
-    ["--steps", "-1"],
-    ["--steps", "0"],
-    ["--steps", "abc"],
-    ["--steps", "10000000000"],
-    ["--steps"],
-    ["--no-such-option"],
-]
-
-
-@pytest.mark.parametrize("args", TF1_BAD_INPUTS, ids=" ".join)
-def test_tf1_session_bad_input_is_rejected_in_one_line(args):
-    assert_rejected(run(command(TF1_SESSION, *args)), "tf1_session.py")
-
-
 def test_no_nan_in_json(runs):
     for name in ("default_json", "fast_json", "tf1_json"):
         data = json_output(runs[name])
         values = data["predictions"] + [data["W"], data["b"]]
         assert all(isinstance(v, float) and math.isfinite(v) for v in values), name
+
+
+# --- as real processes: exit status, stderr, --help, one run of each script --------------------
+
+
+def command(script, *args):
+    return [sys.executable, str(script), *map(str, args)]
+
+
+def run(cmd, timeout=60):
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("script, args, prog", [
+    (LINEAR_REGRESSION, ["--epochs", "abc"], "linear_regression.py"),
+    (LINEAR_REGRESSION, ["--no-such-option"], "linear_regression.py"),
+    (TF1_SESSION, ["--steps", "0"], "tf1_session.py"),
+])
+def test_bad_input_from_the_shell(script, args, prog):
+    result = run(command(script, *args))
+    assert_rejected(result.returncode, result.stdout, result.stderr, prog)
+
+
+def test_bad_input_is_rejected_without_importing_tensorflow():
+    """main() returns 2 for bad input, one line each, and never imports TensorFlow to do so."""
+    script = textwrap.dedent(f"""
+        import contextlib, io, json, sys
+        from examples import linear_regression, tf1_session
+        codes, lines = [], []
+        for main, argvs in ((linear_regression.main, {BAD_INPUTS!r}), (tf1_session.main, {TF1_BAD_INPUTS!r})):
+            for argv in argvs:
+                with contextlib.redirect_stderr(io.StringIO()) as stderr:
+                    codes.append(main(argv))
+                lines.append(len(stderr.getvalue().splitlines()))
+        imported = "tensorflow" in sys.modules
+        print(json.dumps({{"codes": codes, "lines": lines, "tensorflow": imported}}))
+    """)
+    result = run([sys.executable, "-c", script])
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    count = len(BAD_INPUTS) + len(TF1_BAD_INPUTS)
+    assert data == {"codes": [2] * count, "lines": [1] * count, "tensorflow": False}
+
+
+@pytest.mark.parametrize("script, options", [
+    (LINEAR_REGRESSION, ["--fast", "--batch-size"]),
+    (TF1_SESSION, ["--steps", "--json"]),
+])
+def test_help_exits_zero(script, options):
+    result = run(command(script, "--help"))
+    assert result.returncode == 0, result.stderr
+    assert all(option in result.stdout for option in options), result.stdout
+
+
+@pytest.mark.parametrize("script, args", [
+    (LINEAR_REGRESSION, ["--fast"]),
+    (TF1_SESSION, []),
+])
+def test_each_script_runs_end_to_end(script, args):
+    """Run as a learner runs it: `python examples/<script>.py` from a clone, no install needed."""
+    result = run(command(script, *args), timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    shown = dict(re.findall(r"^  H\((\S+)\) = (\S+)$", result.stdout, re.MULTILINE))
+    assert list(shown) == ["5", "4"], result.stdout
+    assert [float(shown["5"]), float(shown["4"])] == pytest.approx([-4.0, -3.0], abs=0.05)
+    # Progress is shown: the script ran its whole command line, not only train().
+    assert re.search(r"^(training:|step\s+1\s)", result.stdout, re.MULTILINE), result.stdout

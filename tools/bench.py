@@ -1,42 +1,51 @@
 #!/usr/bin/env python3
-"""The book's performance table: build, tests, training and page weight, side by side.
+"""The book's performance table: build, tests, the one-page check, page weight, training.
 
-``make bench`` runs every part and prints one Markdown report (paste it into the
-README); the same figures are written as JSON to ``_build/bench.json``.
+``make bench`` runs every part, one after another on the whole machine, and prints one
+Markdown report (paste it into the README); the same figures are written as JSON to
+``_build/bench.json`` and the commands' output to ``_build/bench-logs/``.
 
-Parts, in the order they run:
+Parts, in the order they run (the goals are those of issue 11 and issue 13):
 
-build     ``make book`` (clean and forced: it wipes its execution cache itself),
-          timed as a subprocess, against the same pages' code run as plain
-          Python scripts one after another: every notebook page is converted
-          to a .py with jupytext into a temporary directory and run with the
-          venv's python, serially, from the page's directory, with
-          MPLBACKEND=Agg, TF_CPP_MIN_LOG_LEVEL=3 and TF_ENABLE_ONEDNN_OPTS=0.
-          The pages are the ones ``make book`` executes: every book/**/*.md
-          with a ``kernelspec:`` line. Goal: build <= 0.6 x the plain time.
-test      ``make test`` (which builds the book again, then runs pytest).
-          Goal: <= 120 s.
-pages     the weight of every built page (each _build/html/**/*.html outside
-          _static/): the HTML plus every local file it loads (script src; link
-          href with rel stylesheet, preload or icon; img src), plus the url(...)
-          and @import references of the CSS files it loads (fonts, images),
-          plus, when it loads _static/mathjax/tex-chtml.js, every .woff under
-          _static/mathjax/output/chtml/fonts/. Each file counts at most once per
-          page. Goal: every page < 1.5 MB (MB = 1,000,000 bytes).
-training  200 full-batch gradient-descent updates of the page's model, from
-          the same initial weights, four ways in one process, each timed best
-          of 3 with time.perf_counter: Keras ``fit(epochs=200)``, the fast
-          Keras path (one epoch of 200 steps, ``steps_per_execution=200``), a
-          ``tf.function`` loop and NumPy. Goal: the fast path >= 20 x faster
-          than ``fit(epochs=200)``; all four predict the same for [5, 4].
+book      ``make book``: clean and forced (it wipes its execution cache itself), timed as a
+          subprocess. Right after it, its steps from ``_build/logs/timings.json`` (execute,
+          sites, and the PDF/bundle step, ``pdf`` or ``downloads``, when the build has one).
+          Goal: the PDF/bundle step <= 0.25 x (execute + sites).
+test      ``make test`` right after ``make book``, nothing changed in between: it must reuse
+          that build. Goal: <= 1.3 x make book.
+check     ``make check PAGE=ko/sgd``, the one-page loop, if the Makefile has a ``check``
+          target (else "not measured"). Goal: <= 0.15 x that make test.
+scripts   the pages make book executes (every book/**/*.md whose front matter names a
+          kernel, read with jupytext as the build reads them), converted to .py files in a
+          temporary directory and run with the venv's python one after another, each from
+          its page's directory, with MPLBACKEND=Agg and TensorFlow's logging quiet.
+          Goal: make book <= 0.6 x this time.
+clean     ``make clean`` then ``make test``: what CI does after setting up the venv (the
+          build included). Goal: make test <= 1.8 x make book. ``make clean`` removes
+          _build, so this runs after the parts above; the logs are kept in a temporary
+          directory until the end.
+pages     the weight of every built page of every language (``_build/html/<lang>/**/*.html``
+          outside ``_static/``, plus the root ``index.html``): the HTML plus every local file
+          it loads (script src; link href with rel stylesheet, preload or icon; img src), and
+          what the style sheets it loads reference (url(...) and @import; of an @font-face
+          rule only the font a browser fetches: the first source in a format Chromium reads),
+          plus MathJax's fonts when a page loads MathJax. Each file counts once per page.
+          Goals: the heaviest page <= 1.0 MB (MB = 1,000,000 bytes); no page loads a math
+          script (MathJax or KaTeX): math is MathML, written at build.
+training  200 full-batch gradient-descent updates of the page's model, from the same initial
+          weights, four ways in one process, each timed best of 3: Keras ``fit(epochs=200)``,
+          the fast Keras path (one epoch of 200 steps, ``steps_per_execution=200``), a
+          ``tf.function`` loop and NumPy. The data, the model and both Keras paths come from
+          examples/tutorial.py. Goals: the fast path >= 20 x faster than fit(epochs=200);
+          all four predict the same for [5, 4].
 
-The figures are for reading: a failed build or test is reported in the table,
-never turned into a failure of this tool. It exits 0 unless it is misused
-(bad arguments: one line on stderr, exit 2).
+The figures are for reading: a failed build or test is reported in the table, never turned
+into a failure of this tool. It exits 0 unless it is misused (bad arguments: one line on
+stderr, exit 2).
 
     python tools/bench.py                      # everything (what make bench runs)
-    python tools/bench.py --skip-build --skip-test
-    python tools/bench.py --only training      # one part: training, pages, build or test
+    python tools/bench.py --skip clean         # every part but one (repeatable)
+    python tools/bench.py --only pages         # one part: book, test, check, scripts, clean, pages, training
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,34 +66,39 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from book_ext import book_env
+from examples import tutorial
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 HTML = ROOT / "_build" / "html"
+TIMINGS = BUILD / "logs" / "timings.json"
 JSON_OUT = BUILD / "bench.json"
+LOGS = BUILD / "bench-logs"  # where the logs end up; main() collects them in a temporary directory first
 PROG = "bench.py"
 
-PARTS = ("build", "test", "pages", "training")  # the order they run in
+PARTS = ("book", "test", "check", "scripts", "clean", "pages", "training")  # the order they run in
 
-# Goals (from the project's issue).
+# Goals (issue 11: the contributor's loop and light pages; issue 13: the PDF step).
 BUILD_RATIO_GOAL = 0.6  # make book <= 0.6 x the pages' code run as plain scripts, serially
-TEST_GOAL_S = 120.0  # make test, build included
+TEST_AFTER_BOOK_GOAL = 1.3  # make test right after make book <= 1.3 x that make book
+CHECK_GOAL = 0.15  # make check PAGE=... <= 0.15 x make test
+CLEAN_TEST_GOAL = 1.8  # make clean; make test <= 1.8 x make book
+PDF_SHARE_GOAL = 0.25  # the PDF/bundle step <= 0.25 x (execute + sites)
+PAGE_LIMIT_BYTES = 1_000_000  # the heaviest page, with what it loads, <= 1.0 MB
 FAST_SPEEDUP_GOAL = 20.0  # fast Keras path vs fit(epochs=200)
-PAGE_LIMIT_BYTES = 1_500_000  # every page, with what it loads, under 1.5 MB
 SAME_PREDICTION_TOL = 1e-4  # the four training methods agree on H(5), H(4) to this
 
-EPOCHS = 200
-LEARNING_RATE = 0.1
+CHECK_PAGE = "ko/sgd"
+PDF_STEPS = ("pdf", "downloads")  # the name of the PDF/bundle step in timings.json
 REPEATS = 3
-X_TRAIN = [1, 2, 3, 4]
-Y_TRAIN = [0, -1, -2, -3]
-PREDICT = [5, 4]
 
-SCRIPT_ENV = {"MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 TIMEOUT_MAKE_S = 3600
 TIMEOUT_SCRIPT_S = 900
 
 MATHJAX_SCRIPT = "_static/mathjax/tex-chtml.js"
 MATHJAX_FONTS = "_static/mathjax/output/chtml/fonts"
+MATH_SCRIPT = re.compile(r"mathjax|katex", re.IGNORECASE)
 
 OK, NOT_OK, UNKNOWN = "✓", "✗", "—"
 
@@ -162,35 +177,135 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
-def run_make(target: str, log: Path) -> dict:
+def run_make(args: list[str], log_name: str, *, cwd: Path | None = None) -> dict:
+    """Run ``make ARGS`` with its output in LOGS/log_name; return seconds, exit status and errors."""
+    log = LOGS / log_name
     log.unlink(missing_ok=True)
-    note(f"make {target} (log: {shown(log)}) ...")
+    words = " ".join(args)
+    note(f"make {words} (log: {log_name}) ...")
     try:
-        seconds, status = run_timed(["make", target], cwd=ROOT, log=log)
+        seconds, status = run_timed(["make", *args], cwd=cwd or ROOT, log=log)
     except FileNotFoundError:
-        return {"seconds": None, "exit": None, "error": "make was not found", "log": str(log)}
-    result = {"seconds": round(seconds, 2), "exit": status, "log": str(shown(log))}
+        return {"seconds": None, "exit": None, "error": "make was not found", "log": log_name}
+    result = {"seconds": round(seconds, 2), "exit": status, "log": log_name}
     if status != 0:
-        result["error"] = "timed out" if status is None else f"make {target} failed (exit {status})"
-        note(f"make {target} did not succeed; the end of its log:\n{tail(log)}")
-    note(f"make {target}: {seconds:.1f} s")
+        result["error"] = "timed out" if status is None else f"make {words} failed (exit {status})"
+        note(f"make {words} did not succeed; the end of its log:\n{tail(log)}")
+    note(f"make {words}: {seconds:.1f} s")
     return result
 
 
-# --- build: make book against the plain scripts --------------------------------------------
+def make_targets(makefile: Path) -> set[str]:
+    """The explicit targets of a Makefile (rules only: no variables, no pattern rules)."""
+    try:
+        text = makefile.read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    targets = set()
+    for match in re.finditer(r"^([A-Za-z0-9_.\-/ ]+?)\s*::?(?!=)", text, re.MULTILINE):
+        targets.update(name for name in match.group(1).split() if not name.startswith("."))
+    return targets
+
+
+def read_timings(path: Path = TIMINGS, since: float | None = None) -> dict:
+    """The build's seconds per step from timings.json; an error if it is missing or older than `since`."""
+    try:
+        if since is not None and path.stat().st_mtime < since:
+            return {"error": f"{shown(path)} was not written by this build"}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"error": f"{shown(path)} does not exist"}
+    except (OSError, ValueError) as error:
+        return {"error": f"cannot read {shown(path)}: {error}"}
+    if not isinstance(data, dict):
+        return {"error": f"{shown(path)} holds no object of steps"}
+    steps = {name: round(float(value), 2) for name, value in data.items()
+             if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    return {"steps": steps}
+
+
+def pdf_share(steps: dict) -> dict:
+    """The PDF/bundle step against the rest of the build: {"step", "ratio"}, or {"error"}."""
+    step = next((name for name in PDF_STEPS if name in steps), None)
+    if step is None:
+        return {"error": "no PDF step in timings.json"}
+    missing = [name for name in ("execute", "sites") if name not in steps]
+    if missing:
+        return {"error": f"timings.json lacks {', '.join(missing)}"}
+    rest = steps["execute"] + steps["sites"]
+    return {"step": step, "ratio": round(steps[step] / rest, 3) if rest > 0 else None}
+
+
+# --- the parts ---------------------------------------------------------------------------------
+
+
+def measure_book() -> dict:
+    """make book, clean and forced, then the seconds per step that it wrote."""
+    started = time.time()
+    run = run_make(["book"], "make-book.log")
+    timings = read_timings(TIMINGS, since=started)
+    if "steps" in timings:
+        timings.update(pdf_share(timings["steps"]))
+    return {"make": run, "timings": timings}
+
+
+def measure_test() -> dict:
+    """make test right after make book, nothing changed: it should reuse that build."""
+    run = run_make(["test"], "make-test-after-book.log")
+    try:
+        log = (LOGS / run["log"]).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {"make": run}
+    # tools/build.py --if-changed says so when it reuses the build.
+    return {"make": run, "reused_build": "up to date with every input" in log}
+
+
+def measure_check(page: str = CHECK_PAGE) -> dict:
+    if "check" not in make_targets(ROOT / "Makefile"):
+        return {"error": "the Makefile has no check target", "page": page}
+    return {"make": run_make(["check", f"PAGE={page}"], "make-check.log"), "page": page}
+
+
+def measure_scripts() -> dict:
+    pages = notebook_pages(ROOT / "book")
+    log = LOGS / "plain-scripts.log"
+    log.unlink(missing_ok=True)
+    note(f"the code of {len(pages)} pages as plain Python scripts, one after another (log: {log.name}) ...")
+    result = run_plain_scripts(pages, ROOT / "book", venv_python(), log)
+    result["log"] = log.name
+    if result.get("error"):
+        note(f"plain scripts: {result['error']}")
+    note(f"plain scripts: {result['seconds']:.1f} s")
+    return result
+
+
+def measure_clean() -> dict:
+    """make clean, then make test (which builds the book first): what CI does after the venv."""
+    clean = run_make(["clean"], "make-clean.log")
+    started = time.time()
+    test = run_make(["test"], "make-test-from-clean.log")
+    return {"clean": clean, "make": test, "timings": read_timings(TIMINGS, since=started)}
+
+
+# --- the pages' code as plain scripts ------------------------------------------------------------
 
 
 def notebook_pages(book: Path) -> list[Path]:
-    """The pages make book executes: every .md under book/ with a line starting 'kernelspec:'."""
+    """The pages make book executes: every .md under book/ whose front matter names a kernel.
+
+    Read with jupytext, the reader the build's execution pass uses.
+    """
+    import jupytext
+
     found = []
-    for path in book.rglob("*.md"):
+    for path in sorted(book.rglob("*.md"), key=lambda p: p.as_posix()):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            notebook = jupytext.read(path)
+        except (OSError, UnicodeDecodeError, ValueError):
             continue
-        if re.search(r"^kernelspec:", text, re.MULTILINE):
+        if notebook.metadata.get("kernelspec"):
             found.append(path)
-    return sorted(found, key=lambda p: p.as_posix())
+    return found
 
 
 def convert_pages(pages: list[Path], book: Path, out_dir: Path) -> list[tuple[Path, Path]]:
@@ -209,7 +324,8 @@ def convert_pages(pages: list[Path], book: Path, out_dir: Path) -> list[tuple[Pa
 def run_plain_scripts(pages: list[Path], book: Path, python: str, log: Path,
                       timeout: float = TIMEOUT_SCRIPT_S) -> dict:
     """Run every page's code as a plain script, one after another; time the whole series."""
-    env = {**os.environ, **SCRIPT_ENV}
+    # As the build's kernels run them: TensorFlow's logging quiet (book_env), figures without a screen.
+    env = {**book_env.environ(), "MPLBACKEND": "Agg"}
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-scripts-") as tmp:
         pairs = convert_pages(pages, book, Path(tmp))
@@ -221,53 +337,29 @@ def run_plain_scripts(pages: list[Path], book: Path, python: str, log: Path,
                          "seconds": round(seconds, 2), "exit": status})
         total = time.perf_counter() - started
     failed = [row["page"] for row in rows if row["exit"] != 0]
-    result = {"seconds": round(total, 2), "scripts": rows, "failed": failed, "log": str(log)}
+    result = {"seconds": round(total, 2), "pages": len(rows), "scripts": rows, "failed": failed}
     if failed:
         result["error"] = f"{len(failed)} script(s) failed: {', '.join(failed)}"
     return result
-
-
-def measure_build() -> dict:
-    book_run = run_make("book", BUILD / "bench-make-book.log")
-    pages = notebook_pages(ROOT / "book")
-    log = BUILD / "bench-plain-scripts.log"
-    log.unlink(missing_ok=True)
-    note(f"the code of {len(pages)} pages as plain Python scripts, one after another "
-         f"(log: {shown(log)}) ...")
-    try:
-        plain = run_plain_scripts(pages, ROOT / "book", venv_python(), log)
-        plain["log"] = str(shown(log))
-    except Exception as error:  # noqa: BLE001 -- a figure we cannot take is reported, not raised
-        plain = {"seconds": None, "scripts": [], "failed": [], "error": f"{type(error).__name__}: {error}"}
-    if plain.get("error"):
-        note(f"plain scripts: {plain['error']}")
-    if plain.get("seconds") is not None:
-        note(f"plain scripts: {plain['seconds']:.1f} s")
-    ratio = None
-    if book_run.get("seconds") and plain.get("seconds"):
-        ratio = round(book_run["seconds"] / plain["seconds"], 3)
-    return {"make_book": book_run, "plain": plain, "pages": len(pages), "ratio": ratio,
-            "goal_ratio": BUILD_RATIO_GOAL}
-
-
-def measure_test() -> dict:
-    return {"make_test": run_make("test", BUILD / "bench-make-test.log"), "goal_s": TEST_GOAL_S}
 
 
 # --- pages: the weight of each built page ----------------------------------------------------
 
 
 class _AssetFinder(HTMLParser):
-    """Collect the references of the files a page loads."""
+    """Collect the references of the files a page loads, and whether it holds MathML."""
 
     RELS = {"stylesheet", "preload", "icon"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.refs: list[str] = []
+        self.has_math = False
 
     def handle_starttag(self, tag, attrs):
         attrs = {name.lower(): (value or "") for name, value in attrs}
+        if tag == "math":
+            self.has_math = True
         if tag in ("script", "img") and attrs.get("src"):
             self.refs.append(attrs["src"])
         elif tag == "link" and attrs.get("href"):
@@ -278,15 +370,49 @@ class _AssetFinder(HTMLParser):
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^"')\s][^)\s]*))\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_FONT_SRC = re.compile(r"(?:^|;)\s*src\s*:([^;]*)", re.IGNORECASE)
+_FONT_FORMAT = re.compile(r"""format\(\s*["']?([^"')\s]+)""", re.IGNORECASE)
+# Font formats Chromium does not read: it skips such a source and fetches the next.
+UNREAD_FONT_FORMATS = {"embedded-opentype", "svg"}
+
+
+def _url(match: re.Match) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
+def font_face_source(block: str) -> str | None:
+    """The one file a browser fetches for an @font-face rule's body, or None.
+
+    The last ``src`` declaration counts (an earlier one is overridden); of its
+    sources, the first url(...) whose format(...), if given, Chromium reads.
+    local(...) sources name installed fonts: nothing is fetched for them here.
+    """
+    sources = _FONT_SRC.findall(block)
+    if not sources:
+        return None
+    urls = list(_CSS_URL.finditer(sources[-1]))
+    for index, match in enumerate(urls):
+        end = urls[index + 1].start() if index + 1 < len(urls) else len(sources[-1])
+        declared = _FONT_FORMAT.search(sources[-1], match.end(), end)
+        if declared and declared.group(1).lower() in UNREAD_FONT_FORMATS:
+            continue
+        return _url(match)
+    return None
 
 
 def css_references(text: str) -> list[str]:
-    """The url(...) and @import "..." references of a style sheet, in order (data: URIs included)."""
+    """What a style sheet makes the browser fetch: url(...) and @import "..." references
+    (data: URIs included), and of each @font-face rule only the font it fetches."""
     text = _CSS_COMMENT.sub("", text)
     refs = []
+    for rule in _FONT_FACE.finditer(text):
+        source = font_face_source(rule.group(1))
+        if source is not None:
+            refs.append(source)
+    rest = _FONT_FACE.sub("", text)
     for pattern in (_CSS_URL, _CSS_IMPORT):
-        for match in pattern.finditer(text):
-            refs.append(next(group for group in match.groups() if group is not None))
+        refs += [_url(match) for match in pattern.finditer(rest)]
     return refs
 
 
@@ -306,6 +432,11 @@ def resolve_local(ref: str, base_dir: Path, root: Path) -> Path | None:
         return None
     start = root if path.startswith("/") else base_dir
     return Path(os.path.normpath(start / path.lstrip("/")))
+
+
+def is_math_script(ref: str) -> bool:
+    """Whether a reference a page loads is MathJax or KaTeX (by its path: local or remote)."""
+    return bool(MATH_SCRIPT.search(urlsplit(ref.strip()).path))
 
 
 def page_weight(page: Path, root: Path) -> dict:
@@ -362,71 +493,149 @@ def page_weight(page: Path, root: Path) -> dict:
         "files": len(files),
         "largest": [{"file": name, "bytes": size} for size, name in largest[:5]],
         "missing": missing,
+        "math_scripts": [ref for ref in finder.refs if is_math_script(ref)],
+        "has_math": finder.has_math,
     }
 
 
 def built_pages(root: Path) -> list[Path]:
-    """Every .html of the built site except the theme's fragments under _static/."""
-    return sorted((p for p in root.rglob("*.html")
-                   if p.relative_to(root).parts[0] != "_static"), key=lambda p: p.as_posix())
+    """Every .html of every language's site and the root page, except the theme's fragments in _static/."""
+    return sorted((p for p in root.rglob("*.html") if "_static" not in p.relative_to(root).parts),
+                  key=lambda p: p.as_posix())
 
 
-def measure_pages(root: Path = HTML) -> dict:
+# The widths a page is loaded at in Chromium: a desktop and a phone (the layout decides which
+# icons, and so which fonts, a page needs).
+VIEWPORTS = ({"width": 1280, "height": 900}, {"width": 390, "height": 844})
+
+
+def _recorders(fetched: set[str], remote: set[str]):
+    """Playwright handlers: let file: and data: requests through, block and note the others; note what finished."""
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file:", "data:")):
+            request_route.continue_()
+        else:
+            remote.add(url)
+            request_route.abort()
+
+    def record(request):
+        fetched.add(request.url)
+
+    return route, record
+
+
+def browser_weights(root: Path, pages: list[Path], viewports=VIEWPORTS) -> dict[str, dict]:
+    """What Chromium fetches for each page, offline: page -> bytes, files, and any remote requests.
+
+    Each page is opened from file:// at every viewport width, scrolled to the end (lazy images)
+    and left until the network is idle; every file of the site it fetched counts once. Requests
+    to other sites are blocked and listed. Needs Debian's Chromium (as tests/test_browser.py).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tools.build import CHROMIUM, CHROMIUM_ARGS
+
+    root = Path(os.path.normpath(root))
+    weights = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            for page in pages:
+                fetched: set[str] = set()
+                remote: set[str] = set()
+                route, record = _recorders(fetched, remote)
+                for viewport in viewports:
+                    context = browser.new_context(viewport=viewport)
+                    try:
+                        tab = context.new_page()
+                        tab.route("**/*", route)
+                        tab.on("requestfinished", record)
+                        tab.goto(page.as_uri(), wait_until="load")
+                        tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+                        tab.wait_for_load_state("networkidle")
+                    finally:
+                        context.close()
+                files = {}
+                for url in fetched:
+                    parts = urlsplit(url)
+                    if parts.scheme != "file":
+                        continue
+                    path = Path(os.path.normpath(unquote(parts.path)))
+                    if path.is_file() and (path == page or root in path.parents):
+                        files[path] = path.stat().st_size
+                weights[page.relative_to(root).as_posix()] = {
+                    "bytes": sum(files.values()), "files": len(files), "remote": sorted(remote)}
+        finally:
+            browser.close()
+    return weights
+
+
+def measure_pages(root: Path = HTML, browser: bool = True) -> dict:
+    """The weight of every built page: what its HTML and CSS name (static), and what Chromium
+    fetches when it opens the page (``browser``). The goal is judged on Chromium's figure
+    when there is one: a style sheet names fonts that a page may never use."""
     if not (root / "index.html").is_file():
         return {"root": str(root), "pages": [], "limit_bytes": PAGE_LIMIT_BYTES,
                 "error": f"no built book in {root}; run make book"}
-    weights = sorted((page_weight(page, root) for page in built_pages(root)),
-                     key=lambda w: (-w["bytes"], w["page"]))
-    return {"root": str(root), "pages": weights, "limit_bytes": PAGE_LIMIT_BYTES,
-            "max_bytes": max((w["bytes"] for w in weights), default=None)}
+    pages = built_pages(root)
+    weights = [page_weight(page, root) for page in pages]
+    result = {"root": str(root), "limit_bytes": PAGE_LIMIT_BYTES,
+              "math_script_pages": sorted(w["page"] for w in weights if w["math_scripts"]),
+              "math_pages": sum(1 for w in weights if w["has_math"])}
+    if browser:
+        note(f"pages: opening {len(pages)} pages in Chromium ...")
+        try:
+            loaded = browser_weights(root, pages)
+        except Exception as error:  # noqa: BLE001 -- fall back to the static figure, and say so
+            result["browser_error"] = f"{type(error).__name__}: {error}"
+            note(f"pages: Chromium could not measure: {result['browser_error']}")
+        else:
+            for weight in weights:
+                weight["loaded"] = loaded[weight["page"]]
+    weights.sort(key=lambda w: (-judged_bytes(w), w["page"]))
+    result.update(pages=weights, max_bytes=max((judged_bytes(w) for w in weights), default=None))
+    return result
 
 
-# --- training: four ways to make the same 200 updates ------------------------------------------
+def judged_bytes(weight: dict) -> int:
+    """The figure a page's goal is judged on: what Chromium fetched, else what the page names."""
+    return weight["loaded"]["bytes"] if "loaded" in weight else weight["bytes"]
 
 
-def measure_training(repeats: int = REPEATS, epochs: int = EPOCHS) -> dict:
+# --- training: four ways to make the same updates ---------------------------------------------
+
+
+def measure_training(repeats: int = REPEATS, epochs: int = tutorial.EPOCHS) -> dict:
     """Time fit(epochs), the fast Keras path, a tf.function loop and NumPy, best of `repeats`.
 
-    Every run starts from the same initial W and b (those of the page: seed 0)
-    and makes `epochs` full-batch SGD updates with learning rate 0.1. What is
-    timed: compile + fit (Keras), tracing + the loop (tf.function), the loop
-    (NumPy); building the model and setting its weights is not.
+    Every run starts from the same initial W and b (those of the page: tutorial.SEED) and
+    makes `epochs` full-batch SGD updates with tutorial.LEARNING_RATE. What is timed:
+    compile + fit (Keras: tutorial.fit_epochs and tutorial.fit_fast, the code the example
+    script runs), tracing + the loop (tf.function), the loop (NumPy); building the model
+    and setting its weights is not.
     """
-    for name, value in SCRIPT_ENV.items():
-        if name != "MPLBACKEND":
-            os.environ.setdefault(name, value)
+    tutorial.quiet_tensorflow()
     import numpy as np
     import tensorflow as tf
 
-    x = np.array(X_TRAIN, dtype=np.float32)
-    y = np.array(Y_TRAIN, dtype=np.float32)
-    new_x = np.array(PREDICT, dtype=np.float32)
+    rate = tutorial.LEARNING_RATE
+    x, y = tutorial.training_data()
+    new_x = np.array(tutorial.X_NEW, dtype=np.float32)
 
-    def new_model():
-        return tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(units=1)])
+    tf.keras.utils.set_random_seed(tutorial.SEED)
+    W0, b0 = tutorial.build_model().layers[0].get_weights()
 
-    tf.keras.utils.set_random_seed(0)
-    W0, b0 = new_model().layers[0].get_weights()
-
-    def keras_fit():
-        model = new_model()
-        model.layers[0].set_weights([W0, b0])
-        started = time.perf_counter()
-        model.compile(loss="mse", optimizer=tf.keras.optimizers.SGD(learning_rate=LEARNING_RATE))
-        model.fit(x, y, epochs=epochs, verbose=0)
-        seconds = time.perf_counter() - started
-        return seconds, model.predict(new_x, verbose=0).ravel()
-
-    def keras_fast():
-        model = new_model()
-        model.layers[0].set_weights([W0, b0])
-        started = time.perf_counter()
-        dataset = tf.data.Dataset.from_tensors((x, y)).repeat(epochs)
-        model.compile(loss="mse", optimizer=tf.keras.optimizers.SGD(learning_rate=LEARNING_RATE),
-                      steps_per_execution=epochs)
-        model.fit(dataset, epochs=1, verbose=0, shuffle=False)
-        seconds = time.perf_counter() - started
-        return seconds, model.predict(new_x, verbose=0).ravel()
+    def keras(fit):
+        def run():
+            model = tutorial.build_model()
+            model.layers[0].set_weights([W0, b0])
+            started = time.perf_counter()
+            fit(model, x, y, epochs=epochs, learning_rate=rate)
+            seconds = time.perf_counter() - started
+            return seconds, model.predict(new_x, verbose=0).ravel()
+        return run
 
     def tf_function_loop():
         W = tf.Variable(W0[0, 0])
@@ -440,8 +649,8 @@ def measure_training(repeats: int = REPEATS, epochs: int = EPOCHS) -> dict:
                 with tf.GradientTape() as tape:
                     loss = tf.reduce_mean(tf.square(W * xs + b - ys))
                 grad_W, grad_b = tape.gradient(loss, [W, b])
-                W.assign_sub(LEARNING_RATE * grad_W)
-                b.assign_sub(LEARNING_RATE * grad_b)
+                W.assign_sub(rate * grad_W)
+                b.assign_sub(rate * grad_b)
 
         train()
         seconds = time.perf_counter() - started
@@ -449,18 +658,18 @@ def measure_training(repeats: int = REPEATS, epochs: int = EPOCHS) -> dict:
 
     def numpy_descent():
         W, b = np.float32(W0[0, 0]), np.float32(b0[0])
-        rate, two = np.float32(LEARNING_RATE), np.float32(2)
+        step, two = np.float32(rate), np.float32(2)
         started = time.perf_counter()
         for _ in range(epochs):
             error = W * x + b - y
             grad_W, grad_b = two * np.mean(error * x), two * np.mean(error)
-            W, b = W - rate * grad_W, b - rate * grad_b
+            W, b = W - step * grad_W, b - step * grad_b
         seconds = time.perf_counter() - started
         return seconds, W * new_x + b
 
     methods = [
-        ("fit", f"Keras `fit(epochs={epochs})`", keras_fit),
-        ("fast", f"Keras, 1 epoch, `steps_per_execution={epochs}`", keras_fast),
+        ("fit", f"Keras `fit(epochs={epochs})`", keras(tutorial.fit_epochs)),
+        ("fast", f"Keras, 1 epoch, `steps_per_execution={epochs}`", keras(tutorial.fit_fast)),
         ("tf_function", "`tf.function` loop", tf_function_loop),
         ("numpy", "NumPy gradient descent", numpy_descent),
     ]
@@ -473,7 +682,7 @@ def measure_training(repeats: int = REPEATS, epochs: int = EPOCHS) -> dict:
             times.append(seconds)
         rows.append({"method": key, "label": label, "times_s": [round(t, 5) for t in times],
                      "best_s": min(times), "predictions": [float(v) for v in prediction]})
-    return training_summary(rows, {"epochs": epochs, "repeats": repeats,
+    return training_summary(rows, {"epochs": epochs, "repeats": repeats, "learning_rate": rate,
                                    "W0": float(W0[0, 0]), "b0": float(b0[0]),
                                    "tensorflow": tf.__version__, "keras": tf.keras.__version__})
 
@@ -486,8 +695,8 @@ def training_summary(rows: list[dict], extra: dict | None = None) -> dict:
     columns = list(zip(*(row["predictions"] for row in rows)))
     diff = max(max(col) - min(col) for col in columns)
     fast = next(row for row in rows if row["method"] == "fast")
-    return {"epochs": EPOCHS, "repeats": REPEATS, "learning_rate": LEARNING_RATE, "inputs": PREDICT,
-            "methods": rows, "max_abs_diff": diff, "fast_speedup": fast["speedup"],
+    return {"epochs": tutorial.EPOCHS, "repeats": REPEATS, "learning_rate": tutorial.LEARNING_RATE,
+            "inputs": tutorial.X_NEW, "methods": rows, "max_abs_diff": diff, "fast_speedup": fast["speedup"],
             "goal_speedup": FAST_SPEEDUP_GOAL, "tolerance": SAME_PREDICTION_TOL, **(extra or {})}
 
 
@@ -564,51 +773,90 @@ def mark(met: bool | None) -> str:
     return UNKNOWN if met is None else (OK if met else NOT_OK)
 
 
-def summary_rows(results: dict) -> list[dict]:
-    """The goals, one row each: measure, result, goal, met (True, False or None if not measured)."""
-    rows = []
-    build = results.get("build")
-    if build is not None and "make_book" not in build:
-        rows.append({"measure": "`make book` ÷ plain scripts",
-                     "result": f"not measured ({build.get('error', 'no result')})",
-                     "goal": f"≤ {BUILD_RATIO_GOAL:g}×", "met": None})
-    elif build is not None:
-        book, plain = build.get("make_book", {}), build.get("plain", {})
-        book_text = seconds_text(book.get("seconds"))
-        if book.get("error"):
-            book_text += f" ({book['error']})"
-        plain_text = seconds_text(plain.get("seconds"))
-        if plain.get("error"):
-            plain_text += f" ({plain['error']})"
-        rows.append({"measure": "`make book` (clean, forced)", "result": book_text, "goal": "", "met": None})
-        rows.append({"measure": f"the same {build.get('pages', '?')} pages as plain Python scripts, "
-                                "one after another", "result": plain_text, "goal": "", "met": None})
-        ratio = build.get("ratio")
-        succeeded = not book.get("error") and not plain.get("error")
-        met = None if ratio is None else (succeeded and ratio <= BUILD_RATIO_GOAL)
-        rows.append({"measure": "`make book` ÷ plain scripts",
-                     "result": "—" if ratio is None else f"{ratio:.2f}×",
-                     "goal": f"≤ {BUILD_RATIO_GOAL:g}×", "met": met})
-    else:
-        rows.append({"measure": "`make book` ÷ plain scripts", "result": "not measured",
-                     "goal": f"≤ {BUILD_RATIO_GOAL:g}×", "met": None})
+def run_of(results: dict, part: str) -> dict | None:
+    """The timed command of a part (its make run; the scripts' series): None if the part did not run."""
+    found = results.get(part)
+    if found is None:
+        return None
+    if part == "scripts":
+        return found
+    return found.get("make", {"error": found.get("error", "no result")})
 
-    test = results.get("test")
-    if test is not None:
-        run = test.get("make_test", {"error": test.get("error", "no result")})
-        seconds = run.get("seconds")
-        text = seconds_text(seconds) + (f" ({run['error']})" if run.get("error") else "")
-        met = None if seconds is None else (not run.get("error") and seconds <= TEST_GOAL_S)
-        rows.append({"measure": "`make test` (build included)", "result": text,
-                     "goal": f"≤ {TEST_GOAL_S:g} s", "met": met})
-    else:
-        rows.append({"measure": "`make test` (build included)", "result": "not measured",
-                     "goal": f"≤ {TEST_GOAL_S:g} s", "met": None})
+
+def run_text(run: dict | None) -> str:
+    if run is None:
+        return "not measured"
+    if run.get("seconds") is None:
+        return f"not measured ({run.get('error', 'no result')})"
+    return seconds_text(run["seconds"]) + (f" ({run['error']})" if run.get("error") else "")
+
+
+def ratio_row(measure: str, goal: float, top: dict | None, bottom: dict | None, bottom_name: str) -> dict:
+    """One goal 'top ÷ bottom ≤ goal'. A run that failed never meets it; one not measured leaves it open."""
+    row = {"measure": measure, "result": run_text(top), "goal": f"≤ {goal:g}×", "met": None}
+    if top is None or top.get("seconds") is None:
+        return row
+    if bottom is None or not bottom.get("seconds"):
+        row["result"] += f"; {bottom_name} not measured"
+        return row
+    ratio = top["seconds"] / bottom["seconds"]
+    failed = bool(top.get("error") or bottom.get("error"))
+    row.update(result=f"{ratio:.2f}× ({row['result']})", met=not failed and ratio <= goal)
+    return row
+
+
+def summary_rows(results: dict) -> list[dict]:
+    """The goals, one row each: measure, result, goal, met (True, False or None if not measured).
+
+    Rows without a goal (goal "") give the times the ratios are made of.
+    """
+    book, test = run_of(results, "book"), run_of(results, "test")
+    check, scripts, clean = run_of(results, "check"), run_of(results, "scripts"), run_of(results, "clean")
+    rows = [{"measure": "`make book` (clean, forced)", "result": run_text(book), "goal": "", "met": None}]
+
+    timings = (results.get("book") or {}).get("timings")
+    pdf_row = {"measure": "PDF and bundle step ÷ (execute + sites)", "result": "not measured",
+               "goal": f"≤ {PDF_SHARE_GOAL:g}×", "met": None}
+    if timings is not None and timings.get("steps"):
+        steps = timings["steps"]
+        rows.append({"measure": "its steps (`_build/logs/timings.json`)",
+                     "result": " · ".join(f"{name} {seconds_text(value)}" for name, value in steps.items()),
+                     "goal": "", "met": None})
+        if timings.get("ratio") is not None:
+            failed = bool(book and book.get("error"))
+            pdf_row.update(result=f"{timings['ratio']:.2f}× ({timings['step']} "
+                                  f"{seconds_text(steps[timings['step']])})",
+                           met=not failed and timings["ratio"] <= PDF_SHARE_GOAL)
+        elif timings.get("error"):
+            pdf_row["result"] = f"not measured ({timings['error']})"
+    elif timings is not None and timings.get("error"):
+        pdf_row["result"] = f"not measured ({timings['error']})"
+    rows.append(pdf_row)
+
+    pages = (results.get("scripts") or {}).get("pages")
+    rows.append({"measure": f"the same {pages or ''} pages as plain Python scripts, one after another"
+                            .replace("same  ", "same "),
+                 "result": run_text(scripts), "goal": "", "met": None})
+    rows.append(ratio_row("`make book` ÷ plain scripts", BUILD_RATIO_GOAL, book, scripts, "plain scripts"))
+
+    test_row = ratio_row("`make test` right after `make book` ÷ that `make book`", TEST_AFTER_BOOK_GOAL,
+                         test, book, "`make book`")
+    reused = (results.get("test") or {}).get("reused_build")
+    if reused is not None and test_row["met"] is not None:
+        test_row["result"] += "; the build was reused" if reused else "; the book was built again"
+    rows.append(test_row)
+    page = (results.get("check") or {}).get("page", CHECK_PAGE)
+    rows.append(ratio_row(f"`make check PAGE={page}` ÷ that `make test`", CHECK_GOAL, check, test,
+                          "`make test`"))
+    rows.append(ratio_row("`make clean` then `make test` ÷ `make book`", CLEAN_TEST_GOAL, clean, book,
+                          "`make book`"))
 
     training = results.get("training")
-    speed_row = {"measure": f"fast Keras path vs `fit(epochs={EPOCHS})`", "result": "not measured",
+    epochs = (training or {}).get("epochs", tutorial.EPOCHS)
+    speed_row = {"measure": f"fast Keras path vs `fit(epochs={epochs})`", "result": "not measured",
                  "goal": f"≥ {FAST_SPEEDUP_GOAL:g}× faster", "met": None}
-    same_row = {"measure": "same predictions for [5, 4], max abs difference", "result": "not measured",
+    inputs = ", ".join(f"{v:g}" for v in (training or {}).get("inputs", tutorial.X_NEW))
+    same_row = {"measure": f"same predictions for [{inputs}], max abs difference", "result": "not measured",
                 "goal": f"≤ {SAME_PREDICTION_TOL:g}", "met": None}
     if training is not None and training.get("error"):
         speed_row["result"] = same_row["result"] = f"not measured ({training['error']})"
@@ -621,18 +869,27 @@ def summary_rows(results: dict) -> list[dict]:
             same_row.update(result=f"{diff:.1e}" if diff else "0", met=diff <= SAME_PREDICTION_TOL)
     rows += [speed_row, same_row]
 
-    pages = results.get("pages")
+    built = results.get("pages")
     page_row = {"measure": "heaviest built page (HTML + what it loads)", "result": "not measured",
-                "goal": f"every page < {PAGE_LIMIT_BYTES / 1e6:g} MB", "met": None}
-    if pages is not None and pages.get("error"):
-        page_row["result"] = f"not measured ({pages['error']})"
-    elif pages is not None and pages.get("pages"):
-        heaviest = pages["pages"][0]
-        over = sum(1 for w in pages["pages"] if w["bytes"] >= PAGE_LIMIT_BYTES)
-        page_row.update(result=f"{mb_text(heaviest['bytes'])} (`{heaviest['page']}`); "
-                               f"{over} of {len(pages['pages'])} pages over",
-                        met=over == 0)
-    rows.append(page_row)
+                "goal": f"≤ {PAGE_LIMIT_BYTES / 1e6:g} MB", "met": None}
+    math_row = {"measure": "pages that load a math script (MathJax, KaTeX)", "result": "not measured",
+                "goal": "0", "met": None}
+    if built is not None and built.get("error"):
+        page_row["result"] = math_row["result"] = f"not measured ({built['error']})"
+    elif built is not None and built.get("pages"):
+        weights = built["pages"]
+        heaviest = max(weights, key=judged_bytes)
+        over = sum(1 for w in weights if judged_bytes(w) > PAGE_LIMIT_BYTES)
+        how = "loaded by Chromium" if "loaded" in heaviest else "named by its HTML and CSS"
+        page_row.update(result=f"{mb_text(judged_bytes(heaviest))} {how} (`{heaviest['page']}`); "
+                               f"{over} of {len(weights)} pages over", met=over == 0)
+        if built.get("browser_error"):
+            page_row["result"] += f"; Chromium could not measure ({built['browser_error']})"
+        loading = [w["page"] for w in weights if w.get("math_scripts")]
+        with_math = sum(1 for w in weights if w.get("has_math"))
+        math_row.update(result=f"{len(loading)} of {len(weights)} pages ({with_math} pages hold MathML)",
+                        met=not loading)
+    rows += [page_row, math_row]
     return rows
 
 
@@ -668,12 +925,13 @@ def format_markdown(results: dict, top: int = 5) -> str:
 
     training = results.get("training")
     if training and training.get("methods"):
-        inputs = ", ".join(f"{v:g}" for v in training.get("inputs", PREDICT))
-        lines += ["", f"### Training: {training.get('epochs', EPOCHS)} full-batch gradient-descent "
-                      f"updates, same initial weights (best of {training.get('repeats', REPEATS)})", ""]
+        epochs = training.get("epochs", tutorial.EPOCHS)
+        inputs = ", ".join(f"{v:g}" for v in training.get("inputs", tutorial.X_NEW))
+        repeats = training.get("repeats", REPEATS)
+        lines += ["", f"### Training: {epochs} full-batch gradient-descent updates, same initial weights "
+                      f"(best of {repeats})", ""]
         lines += table(
-            ["Method", "Best of 3", f"vs `fit(epochs={training.get('epochs', EPOCHS)})`",
-             f"Predictions for [{inputs}]"],
+            ["Method", f"Best of {repeats}", f"vs `fit(epochs={epochs})`", f"Predictions for [{inputs}]"],
             [[row["label"], seconds_text(row["best_s"]),
               "—" if row.get("speedup") is None else f"{row['speedup']:.1f}×",
               ", ".join(f"{v:.6f}" for v in row["predictions"])] for row in training["methods"]],
@@ -684,19 +942,32 @@ def format_markdown(results: dict, top: int = 5) -> str:
         weights = pages["pages"]
         lines += ["", f"### Page weight: the {min(top, len(weights))} heaviest of {len(weights)} pages "
                       "(MB = 1,000,000 bytes)", ""]
+        lines += ["Loaded: what Chromium fetched opening the page offline at desktop and phone widths. "
+                  "Named: the HTML plus every file it and its style sheets name (every font of an "
+                  "@font-face rule, used or not), an upper bound.", ""]
         lines += table(
-            ["Page", "HTML", "Total", "Files", "Largest files it loads", f"< {PAGE_LIMIT_BYTES / 1e6:g} MB"],
-            [[f"`{w['page']}`", mb_text(w["html_bytes"]), mb_text(w["bytes"]), str(w["files"]),
+            ["Page", "HTML", "Loaded", "Named", "Files named", "Largest files named",
+             f"≤ {PAGE_LIMIT_BYTES / 1e6:g} MB"],
+            [[f"`{w['page']}`", mb_text(w["html_bytes"]), mb_text(w["loaded"]["bytes"]) if "loaded" in w else "—",
+              mb_text(w["bytes"]), str(w["files"]),
               ", ".join(f"{Path(f['file']).name} {mb_text(f['bytes'])}" for f in w["largest"][:3]),
-              mark(w["bytes"] < PAGE_LIMIT_BYTES)] for w in weights[:top]],
-            ["---", "---:", "---:", "---:", "---", ":---:"])
+              mark(judged_bytes(w) <= PAGE_LIMIT_BYTES)] for w in weights[:top]],
+            ["---", "---:", "---:", "---:", "---:", "---", ":---:"])
+        remote = sorted({url for w in weights for url in w.get("loaded", {}).get("remote", [])})
+        if remote:
+            lines += ["", f"Requests to other sites (blocked): {', '.join(remote[:10])}"
+                          + (" …" if len(remote) > 10 else "")]
+        loading = [w for w in weights if w.get("math_scripts")]
+        if loading:
+            lines += ["", "Pages that load a math script: "
+                      + ", ".join(f"`{w['page']}` ({', '.join(w['math_scripts'])})" for w in loading[:10])
+                      + (" …" if len(loading) > 10 else "")]
         missing = sorted({name for w in weights for name in w.get("missing", [])})
         if missing:
             lines += ["", f"Referenced but not in the site (not counted): {', '.join(missing[:10])}"
                           + (" …" if len(missing) > 10 else "")]
 
-    build = results.get("build")
-    scripts = (build or {}).get("plain", {}).get("scripts") or []
+    scripts = (results.get("scripts") or {}).get("scripts") or []
     if scripts:
         lines += ["", "### The pages' code as plain scripts (serial, venv python)", ""]
         lines += table(["Page", "Time", "Exit"],
@@ -713,40 +984,45 @@ def format_markdown(results: dict, top: int = 5) -> str:
 # --- the command line ------------------------------------------------------------------------
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """Report a usage error in one line, with exit status 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
+    parser = tutorial.OneLineParser(
         prog=PROG, allow_abbrev=False,
-        description="Measure the book's build, tests, training and page weight; print a Markdown "
-                    f"table and write it as JSON to {shown(JSON_OUT)}.",
-        epilog="Without options every part runs (make bench). The figures are for reading: a failed "
-               "build or test shows in the table; the exit status is 0 unless the options are wrong (2).")
-    parser.add_argument("--skip-build", action="store_true",
-                        help="do not time make book against the plain scripts")
-    parser.add_argument("--skip-test", action="store_true", help="do not time make test")
-    parser.add_argument("--only", choices=("training", "pages", "build", "test"),
-                        help="run one part only")
+        description="Measure the book's build, tests, one-page check, page weight and training; print a "
+                    f"Markdown table and write it as JSON to {shown(JSON_OUT)}.",
+        epilog="Without options every part runs, in this order: " + ", ".join(PARTS) + " (make bench). "
+               "The figures are for reading: a failed build or test shows in the table; the exit status "
+               "is 0 unless the options are wrong (2).")
+    parser.add_argument("--only", choices=PARTS, metavar="PART", help="run this part only: " + ", ".join(PARTS))
+    parser.add_argument("--skip", choices=PARTS, metavar="PART", action="append", default=[],
+                        help="leave this part out (repeatable)")
     return parser
 
 
 def parts_to_run(args: argparse.Namespace) -> list[str]:
+    if args.only and args.skip:
+        raise ValueError("--only and --skip do not go together: name the one part with --only")
     if args.only:
-        if (args.only == "build" and args.skip_build) or (args.only == "test" and args.skip_test):
-            raise ValueError(f"--only {args.only} contradicts --skip-{args.only}")
         return [args.only]
-    skip = {"build"} if args.skip_build else set()
-    if args.skip_test:
-        skip.add("test")
-    return [part for part in PARTS if part not in skip]
+    parts = [part for part in PARTS if part not in args.skip]
+    if not parts:
+        raise ValueError("--skip leaves no part to run")
+    return parts
+
+
+def keep_logs(collected: Path, final: Path) -> None:
+    """Move this run's logs to `final` (replacing an older run's), if the run wrote any."""
+    logs = sorted(p for p in collected.iterdir() if p.is_file()) if collected.is_dir() else []
+    if not logs:
+        return
+    shutil.rmtree(final, ignore_errors=True)
+    final.mkdir(parents=True, exist_ok=True)
+    for log in logs:
+        shutil.copy2(log, final / log.name)
+    note(f"logs in {shown(final)}/")
 
 
 def main(argv: list[str] | None = None) -> int:
+    global LOGS
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -758,14 +1034,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     results: dict = {"machine": machine(), "parts": parts}
-    measures = {"build": measure_build, "test": measure_test, "pages": measure_pages,
-                "training": measure_training}
-    for part in parts:
+    measures = {"book": measure_book, "test": measure_test, "check": measure_check, "scripts": measure_scripts,
+                "clean": measure_clean, "pages": measure_pages, "training": measure_training}
+    final_logs = BUILD / "bench-logs"
+    # make clean removes _build: the logs wait in a temporary directory until every part ran.
+    with tempfile.TemporaryDirectory(prefix="bench-logs-") as collected:
+        LOGS = Path(collected)
         try:
-            results[part] = measures[part]()
-        except Exception as error:  # noqa: BLE001 -- report what could not be measured, go on
-            note(f"{part}: could not be measured: {type(error).__name__}: {error}")
-            results[part] = {"error": f"{type(error).__name__}: {error}"}
+            for part in parts:
+                try:
+                    results[part] = measures[part]()
+                except Exception as error:  # noqa: BLE001 -- report what could not be measured, go on
+                    note(f"{part}: could not be measured: {type(error).__name__}: {error}")
+                    results[part] = {"error": f"{type(error).__name__}: {error}"}
+        finally:
+            LOGS = final_logs
+            keep_logs(Path(collected), final_logs)
 
     report = format_markdown(results)
     print(report, end="")
