@@ -20,6 +20,11 @@
    keeps its executed notebooks next to it) and moved to ``_build/html/<lang>``.
 4. **Root page**: ``_build/html/index.html`` offers every language (it marks the one the
    browser prefers; it never redirects).
+5. **Downloads**, the languages side by side: the book as one HTML page (Sphinx's
+   ``singlehtml`` builder, reusing the environment of step 3, so nothing is read or executed
+   again) printed by Chromium into ``_build/pdf/<book>-<lang>.pdf``, and the site zipped into
+   ``_build/bundle/<book>-<lang>.zip``; both copied into ``_build/html/<lang>/_downloads/``,
+   where the site's links (book_downloads.py) point.
 
 Exit status 0 when every step succeeded; otherwise each failure is reported in one line.
 """
@@ -37,12 +42,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import book_ext.book_env  # noqa: F401  (TensorFlow's quiet logging, set here, inherited by the kernels)
+from book_ext import book_languages
+
 REPO = Path(__file__).resolve().parent.parent
-
-sys.path.insert(0, str(REPO / "_ext"))
-import book_languages  # noqa: E402
-
-sys.path.pop(0)
 
 
 def use_root(root: Path) -> None:
@@ -66,11 +69,8 @@ class BuildError(Exception):
 
 
 def toc_pages() -> list[str]:
-    sys.path.insert(0, str(REPO))
-    try:
-        from tools.translations import toc_files
-    finally:
-        sys.path.pop(0)
+    from tools.translations import toc_files
+
     return toc_files(ROOT)
 
 
@@ -202,6 +202,200 @@ def build_languages(langs: list[str]) -> None:
         os.replace(STAGE / lang / "html", target)
 
 
+# ---- Step 5: the PDF and the offline bundle of each language ----------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As in tests/test_browser.py: headless Chromium as root, and nothing fetched in the background.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PRINT_TIMEOUT_MS = 120_000
+# Page numbers at the foot of every page; the book's title at the top. Chromium draws these
+# outside the page's CSS, so they name a font that has Hangul.
+PDF_FONTS = "'DejaVu Sans', 'Noto Sans CJK KR', sans-serif"
+PDF_HEADER = ('<div style="font-family: {fonts}; font-size: 7.5pt; color: #777; width: 100%; '
+              'margin: 0 16mm; text-align: right;">{title}</div>')
+PDF_FOOTER = ('<div style="font-family: {fonts}; font-size: 8pt; color: #555; width: 100%; text-align: center;">'
+              '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+# Compressing these gains nothing.
+STORED = {".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".pdf", ".zip"}
+
+
+def build_print_book(lang: str) -> Path:
+    """One language's book as one HTML page (singlehtml), from the environment of its site's build.
+
+    The doctrees of step 3 (``_build/lang/<lang>/.doctrees``) hold every page read and
+    executed; with the same settings Sphinx reads nothing again and only writes.
+    """
+    from jupyter_book.sphinx import build_sphinx
+
+    entry = book_languages.entries(book_languages.read_config(ROOT))[lang]
+    stage = STAGE / lang
+    out = stage / "print"
+    shutil.rmtree(out, ignore_errors=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    stderr = sys.stderr
+    sys.stderr = (LOGS / f"warnings-print-{lang}.log").open("w", encoding="utf-8")
+    try:
+        result = build_sphinx(
+            str(ROOT / "book" / lang),
+            str(out),
+            noconfig=True,
+            path_config=str(ROOT / "_config.yml"),
+            confoverrides=overrides(lang, entry),
+            doctreedir=str(stage / ".doctrees"),
+            builder="singlehtml",
+            warningiserror=True,
+            keep_going=True,
+        )
+    finally:
+        sys.stderr.close()
+        sys.stderr = stderr
+    if result != 0:
+        raise BuildError(f"the {lang} book for the PDF (singlehtml) failed; see {LOGS.relative_to(ROOT)}/"
+                         f"warnings-print-{lang}.log")
+    return out / "index.html"
+
+
+def print_pdf(page: Path, pdf: Path, title: str) -> int:
+    """Print ``page`` with Chromium into ``pdf`` (offline: any request that is not a file fails); its page count."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise BuildError(f"{CHROMIUM} not found: the PDF is printed by Debian's Chromium "
+                         "(apt-get install chromium fonts-noto-cjk)")
+    remote: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route):
+        if request_route.request.url.startswith(("file:", "data:")):
+            request_route.continue_()
+        else:
+            remote.append(request_route.request.url)
+            request_route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            tab = browser.new_page()
+            tab.set_default_timeout(PRINT_TIMEOUT_MS)
+            tab.route("**/*", route)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.emulate_media(media="print", color_scheme="light")
+            tab.goto(page.as_uri(), wait_until="load")
+            # Cells that the site folds (hide-input, hide-cell) are printed open; math typeset
+            # (MathJax, when the site uses it), fonts and figures loaded.
+            tab.evaluate("""async () => {
+                document.querySelectorAll("details").forEach(d => { d.open = true; });
+                if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+                await document.fonts.ready;
+                await Promise.all(Array.from(document.images).map(img => img.complete ? null :
+                    new Promise(done => { img.onload = img.onerror = done; })));
+            }""")
+            broken = tab.evaluate("Array.from(document.images).filter(i => !i.naturalWidth).map(i => i.src)")
+            tab.pdf(
+                path=str(pdf),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template=PDF_HEADER.format(fonts=PDF_FONTS, title=html.escape(title)),
+                footer_template=PDF_FOOTER.format(fonts=PDF_FONTS),
+                margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                outline=True,
+                tagged=True,
+            )
+        finally:
+            browser.close()
+    if remote:
+        raise BuildError(f"the PDF's page asked for {len(remote)} file(s) from other sites: {remote[:3]}")
+    if errors or broken:
+        raise BuildError(f"printing {page}: script errors {errors[:3]}, missing images {broken[:3]}")
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def zip_site(site: Path, bundle: Path, top: str, leave_out: set[str]) -> int:
+    """The language's site in ``bundle`` under the folder ``top``, except ``leave_out``; its file count."""
+    import zipfile
+
+    count = 0
+    tmp = bundle.with_suffix(".zip.part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for path in sorted(site.rglob("*")):
+            rel = path.relative_to(site).as_posix()
+            if path.is_dir() or rel in leave_out:
+                continue
+            kind = zipfile.ZIP_STORED if path.suffix.lower() in STORED else zipfile.ZIP_DEFLATED
+            archive.write(path, f"{top}/{rel}", compress_type=kind)
+            count += 1
+    os.replace(tmp, bundle)
+    return count
+
+
+def build_downloads_language(lang: str) -> int:
+    """One language's PDF and bundle, copied into its site (runs in its own process)."""
+    from book_ext import book_downloads as downloads
+
+    entry = book_languages.entries(book_languages.read_config(ROOT))[lang]
+    pdf_name, zip_name = downloads.file_name(lang, "pdf"), downloads.file_name(lang, "zip")
+    site = SITE / lang
+    published = site / downloads.FOLDER
+    for folder in (BUILD / "pdf", BUILD / "bundle", published):
+        folder.mkdir(parents=True, exist_ok=True)
+    try:
+        start = time.perf_counter()
+        page = build_print_book(lang)
+        built = time.perf_counter()
+        pdf = BUILD / "pdf" / pdf_name
+        pages = print_pdf(page, pdf, entry["title"])
+        printed = time.perf_counter()
+        shutil.copy2(pdf, published / pdf_name)
+        # The bundle holds the site with its PDF, but not itself.
+        files = zip_site(site, BUILD / "bundle" / zip_name, downloads.base_name(lang),
+                         {f"{downloads.FOLDER}/{zip_name}"})
+        shutil.copy2(BUILD / "bundle" / zip_name, published / zip_name)
+        zipped = time.perf_counter()
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{lang}: {pdf_name} ({pages} pages; one-page build {built - start:.1f} s, printing "
+          f"{printed - built:.1f} s), {zip_name} ({files} files, {zipped - printed:.1f} s)")
+    return 0
+
+
+def build_downloads(langs: list[str]) -> None:
+    """Every language's PDF and offline bundle, side by side (after the sites are in place)."""
+    start = time.perf_counter()
+
+    def one(lang: str) -> tuple[str, int, str]:
+        result = subprocess.run(
+            [sys.executable, __file__, "--root", str(ROOT), "--downloads", lang],
+            capture_output=True, text=True, cwd=ROOT, check=False,
+        )
+        (LOGS / f"downloads-{lang}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+        return lang, result.returncode, (result.stdout + result.stderr).strip()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(one, langs))
+    failed = []
+    for lang, code, output in results:
+        summary = [line for line in output.splitlines() if line.startswith((f"{lang}: ", "error: "))]
+        log = f"{LOGS.relative_to(ROOT)}/downloads-{lang}.log"
+        print("\n".join(summary) if summary else f"{lang}: downloads FAILED (log: {log})")
+        if code != 0:
+            failed.append(lang)
+    if failed:
+        raise BuildError(f"the PDF or bundle of {', '.join(failed)} failed; the lines above (and the logs) say why")
+    print(f"PDFs and offline bundles in {time.perf_counter() - start:.1f} s: "
+          f"{(BUILD / 'pdf').relative_to(ROOT)}/, {(BUILD / 'bundle').relative_to(ROOT)}/")
+
+
 ROOT_PAGE = """<!DOCTYPE html>
 <html lang="{source}">
 <head>
@@ -310,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO, help="the book to build (default: this repository)")
     parser.add_argument("--language", help="build one language's site from the cache as it is (internal)")
+    parser.add_argument("--downloads", metavar="LANG",
+                        help="one language's PDF and offline bundle, after its site is built (internal)")
     parser.add_argument("--if-changed", action="store_true",
                         help="do nothing when _build/html was built from the inputs as they are now "
                              "(make test after make book); otherwise build as usual")
@@ -327,6 +523,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.language not in langs:
                 raise BuildError(f"unknown language {args.language!r}; _config.yml lists {', '.join(langs)}")
             return build_language(args.language)
+        if args.downloads:
+            if args.downloads not in langs:
+                raise BuildError(f"unknown language {args.downloads!r}; _config.yml lists {', '.join(langs)}")
+            return build_downloads_language(args.downloads)
         if args.if_changed and up_to_date(langs):
             print(f"{SITE.relative_to(ROOT)}/ is up to date with every input it was built from: not rebuilt "
                   "(make book rebuilds it)")
@@ -344,6 +544,9 @@ def main(argv: list[str] | None = None) -> int:
         build_languages(langs)
         write_root_page(langs)
         timings["sites"] = time.perf_counter() - started
+        started = time.perf_counter()
+        build_downloads(langs)
+        timings["downloads"] = time.perf_counter() - started
         # Seconds per step, for make bench (tools/bench.py).
         LOGS.mkdir(parents=True, exist_ok=True)
         (LOGS / "timings.json").write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")

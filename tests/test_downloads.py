@@ -1,0 +1,331 @@
+"""The book to take away: each language's PDF and offline bundle, as the build made them.
+
+- The PDF (``_build/pdf/<book>-<lang>.pdf``) opens; its first-level bookmarks are the
+  chapters of the language's site, in order; it holds the predictions that this build printed
+  on the linear-regression page; Korean is text, not pictures; every font is embedded; code
+  keeps its indentation when its text is extracted; its pages are numbered; its links work
+  inside it.
+- The bundle (``_build/bundle/<book>-<lang>.zip``), unzipped and opened from ``file://`` in
+  Chromium with every other request blocked: pages load with no console error, figures and
+  math are drawn, search finds a Korean stem (Korean bundle) or an English word (English
+  bundle), and every page's notebook is in it.
+- The site offers both, on every page's download menu and on the landing page.
+
+Needs the built book (`make book`) and Debian's chromium; never skips.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from tests.bookinfo import BUILD_HTML, is_notebook, languages, toc_pages
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.test_site import load_ext
+
+BUILD = BUILD_HTML.parent
+HANGUL = re.compile("[\uac00-\ud7a3]")
+NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+# What the search of each bundle must find, and a page it must find it on.
+SEARCHES = {"ko": ("회귀", "linear_regression.html"), "en": ("predictions", "linear_regression.html")}
+
+
+def downloads():
+    return load_ext("book_downloads")
+
+
+def pdf_path(lang: str) -> Path:
+    return BUILD / "pdf" / downloads().file_name(lang, "pdf")
+
+
+def bundle_path(lang: str) -> Path:
+    return BUILD / "bundle" / downloads().file_name(lang, "zip")
+
+
+@cache
+def reader(lang: str) -> PdfReader:
+    path = pdf_path(lang)
+    assert path.is_file(), f"{path} was not built (make book builds it)"
+    return PdfReader(path)
+
+
+@cache
+def page_texts(lang: str) -> tuple[str, ...]:
+    return tuple(page.extract_text() or "" for page in reader(lang).pages)
+
+
+def site_soup(lang: str, name: str) -> BeautifulSoup:
+    path = BUILD_HTML / lang / f"{name}.html"
+    assert path.is_file(), f"{path} was not built"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def chapter_title(lang: str, name: str) -> str:
+    """A page's title as its site shows it (the first heading, without the permalink sign)."""
+    h1 = site_soup(lang, name).select_one("article h1")
+    assert h1 is not None, f"{lang}/{name}.html has no title"
+    for link in h1.select("a.headerlink"):
+        link.decompose()
+    return " ".join(h1.get_text().split())
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def printed_predictions(lang: str) -> list[str]:
+    """The numbers that this build printed as the predictions on the linear-regression page."""
+    outputs = [o.get_text() for o in site_soup(lang, "linear_regression").select(".cell_output")]
+    printed = next((t for t in outputs if t.strip().startswith("[[")), None)
+    assert printed is not None, f"{lang}/linear_regression.html shows no printed predictions"
+    numbers = NUMBER.findall(printed)
+    assert len(numbers) == 2 and abs(float(numbers[0]) + 4) < 0.05 and abs(float(numbers[1]) + 3) < 0.05, printed
+    return numbers
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_pdf_opens_with_a_title_page_and_a_bookmark_per_chapter(lang):
+    pdf = reader(lang)
+    titles = [chapter_title(lang, name) for name in toc_pages()]
+    assert len(pdf.pages) > 2 * len(titles), f"{pdf_path(lang)} has only {len(pdf.pages)} pages"
+    top = [item for item in pdf.outline if not isinstance(item, list)]
+    bookmarks = [item.title for item in top]
+    # Compared without spaces: Chromium's bookmarks drop a no-break space (9&nbsp;seconds).
+    assert [squeeze(b) for b in bookmarks] == [squeeze(t) for t in titles], (
+        f"first-level bookmarks {bookmarks}, chapters of the {lang} site {titles}"
+    )
+    pages = [pdf.get_destination_page_number(item) for item in top]
+    assert pages == sorted(pages) and pages[0] >= 1, f"bookmarks out of order or on the title page: {pages}"
+    entry = load_ext("book_languages").entries(load_ext("book_languages").read_config(BUILD.parent))[lang]
+    # Without spaces: text extraction puts one where the font changes (TensorFlow로).
+    first = squeeze(page_texts(lang)[0])
+    assert squeeze(entry["title"]) in first and squeeze(entry["author"]) in first, (
+        f"the title page reads {page_texts(lang)[0][:200]!r}"
+    )
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_pdf_holds_the_predictions_this_build_printed(lang):
+    numbers = printed_predictions(lang)
+    text = "\n".join(page_texts(lang))
+    for number in numbers:
+        assert number in text, f"{number} (printed on {lang}/linear_regression.html) is not in the PDF's text"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_pdf_pages_are_numbered_and_its_links_lead_inside_it(lang):
+    pdf, texts = reader(lang), page_texts(lang)
+    total = len(pdf.pages)
+    for number in (1, total // 2, total):
+        assert re.search(rf"\b{number}\s*/\s*{total}\b", texts[number - 1]), f"page {number} is not numbered"
+    internal = 0
+    for page in pdf.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            inside = "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo")
+            if annotation.get("/Subtype") == "/Link" and inside:
+                internal += 1
+    # At least the contents page: one link per chapter.
+    assert internal >= len(toc_pages()), f"only {internal} links lead inside the PDF"
+
+
+def test_korean_pdf_has_hangul_as_text():
+    assert "ko" in languages()
+    text = "\n".join(page_texts("ko"))
+    hangul = HANGUL.findall(text)
+    assert len(hangul) > 5000, f"the Korean PDF's text has only {len(hangul)} Hangul syllables"
+    assert squeeze(chapter_title("ko", "linear_regression")) in squeeze(text)
+
+
+def fonts_of(pdf: PdfReader):
+    """Every font resource of every page (and of the forms they draw): (name, font dictionary)."""
+    seen = set()
+
+    def from_resources(resources):
+        if not resources:
+            return
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        if fonts:
+            for ref in fonts.get_object().values():
+                font = ref.get_object()
+                if id(font) not in seen:
+                    seen.add(id(font))
+                    yield font
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                yield from from_resources(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        yield from from_resources(page.get("/Resources"))
+
+
+def embedded(font) -> bool:
+    kind = font.get("/Subtype")
+    if kind == "/Type3":  # its glyphs are drawn by the PDF itself
+        return True
+    if kind == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor else {}
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_pdf_embeds_every_font(lang):
+    fonts = list(fonts_of(reader(lang)))
+    assert fonts, "the PDF uses no font: is its text an image?"
+    missing = sorted({str(f.get("/BaseFont", f.get("/Subtype"))) for f in fonts if not embedded(f)})
+    assert not missing, f"fonts not embedded in {pdf_path(lang).name}: {missing}"
+
+
+def indented_code_line(lang: str) -> str:
+    """An indented line of code (no Hangul) from the linear-regression page as its site shows it."""
+    for pre in site_soup(lang, "linear_regression").select("div.cell_input div.highlight pre"):
+        for line in pre.get_text().splitlines():
+            if re.match(r"^ {4,}\S", line) and not HANGUL.search(line) and len(line.strip()) > 10:
+                return line.rstrip()
+    raise AssertionError(f"{lang}/linear_regression.html has no indented line of code")
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_pdf_code_keeps_its_indentation(lang):
+    line = indented_code_line(lang)
+    indent = len(line) - len(line.lstrip())
+    words = " ".join(line.split())
+    lines = "\n".join(page_texts(lang)).splitlines()
+    found = [pdf_line for pdf_line in lines if " ".join(pdf_line.split()) == words]
+    assert found, f"{line!r} is not a line of the PDF's text"
+    assert any(len(f) - len(f.lstrip(" ")) == indent for f in found), (
+        f"the line {words!r} lost its indentation of {indent} spaces in the PDF: {found}"
+    )
+
+
+# --- the site offers them ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_site_publishes_and_links_the_pdf_and_the_bundle(lang):
+    files = {downloads().file_name(lang, kind) for kind in ("pdf", "zip")}
+    for name in files:
+        published = BUILD_HTML / lang / downloads().FOLDER / name
+        assert published.is_file(), f"{published} is not in the site: the deploy would not publish it"
+    for page, place in (("index", "article .book-downloads"), ("index", ".dropdown-download-buttons"),
+                        ("sgd", ".dropdown-download-buttons")):
+        soup = site_soup(lang, page)
+        block = soup.select_one(place)
+        assert block is not None, f"{lang}/{page}.html has no {place}"
+        hrefs = {a["href"] for a in block.select("a[href]")}
+        for name in files:
+            assert f"{downloads().FOLDER}/{name}" in hrefs, f"{lang}/{page}.html: {place} does not link {name}"
+
+
+# --- the offline bundle --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: apt-get install --no-install-recommends chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class FileTab:
+    """A page of the unzipped bundle: any request that is not for a file is blocked and counted."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{m.text} ({m.location})"))
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("requestfailed", lambda r: r.url.startswith("file:") and self.errors.append(f"missing: {r.url}"))
+
+    def _route(self, route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def open(self, path: Path, query: str = "") -> None:
+        self.page.goto(path.as_uri() + query, wait_until="load")
+
+    def assert_clean(self) -> None:
+        assert not self.blocked, f"requests that left the bundle: {self.blocked}"
+        assert not self.errors, "errors in the console:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def unzipped(tmp_path):
+    def unzip(lang: str) -> Path:
+        path = bundle_path(lang)
+        assert path.is_file(), f"{path} was not built (make book builds it)"
+        with zipfile.ZipFile(path) as archive:
+            tops = {name.split("/", 1)[0] for name in archive.namelist()}
+            assert len(tops) == 1, f"the bundle should unzip into one folder, not {sorted(tops)}"
+            archive.extractall(tmp_path)
+        return tmp_path / tops.pop()
+
+    return unzip
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_bundle_works_from_the_file_system(chromium, unzipped, lang):
+    site = unzipped(lang)
+    for name in toc_pages():
+        assert (site / f"{name}.html").is_file(), f"the bundle has no {name}.html"
+        if is_notebook(lang, name):
+            assert (site / "_sources" / f"{name}.ipynb").is_file(), f"the bundle has no {name}.ipynb"
+    assert (site / downloads().FOLDER / downloads().file_name(lang, "pdf")).is_file(), "the bundle has no PDF"
+    # file:// has no site root: a path from the root would lead out of the bundle.
+    rooted = re.compile(r"""(?:href|src)=["']/(?!/)""")
+    for page in site.rglob("*.html"):
+        assert not rooted.search(page.read_text(encoding="utf-8")), f"{page.relative_to(site)} uses a root path"
+
+    tab = FileTab(chromium)
+    try:
+        for name in ("index", "linear_regression"):
+            tab.open(site / f"{name}.html")
+            assert tab.page.evaluate("document.documentElement.lang") == lang
+        # Figures drawn, math drawn (MathML, or MathJax when the site uses it).
+        images = tab.page.evaluate("Array.from(document.querySelectorAll('article img')).map(i => i.naturalWidth)")
+        assert images and all(images), f"figures not loaded from the bundle: {images}"
+        box = tab.page.locator("mjx-container, div.math math, span.math math").first.bounding_box()
+        assert box and box["width"] > 10 and box["height"] > 5, f"no formula is drawn: {box}"
+        # Search: the index is loaded by a script tag, which works from file://.
+        query, expected = SEARCHES[lang]
+        tab.open(site / "search.html", f"?q={quote(query)}")
+        tab.page.wait_for_function(
+            "() => { const s = document.querySelector('#search-results .search-summary');"
+            " return s && s.innerText.trim().length > 0; }"
+        )
+        hits = tab.page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.href)")
+        assert hits, f"searching {query!r} in the {lang} bundle found nothing"
+        assert all(h.startswith(site.as_uri()) for h in hits), f"results outside the bundle: {hits}"
+        assert any(h.split("?")[0].split("#")[0].endswith("/" + expected) for h in hits), (
+            f"searching {query!r} did not find {expected}: {hits}"
+        )
+        tab.assert_clean()
+    finally:
+        tab.context.close()
