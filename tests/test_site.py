@@ -7,7 +7,7 @@ The same site in a real browser: test_browser.py.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import os
 import posixpath
@@ -20,10 +20,12 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
+from book_ext.book_languages import HANGUL as HANGUL_RANGE
+from book_ext.book_page import read_page
 from tests.bookinfo import BOOK, BUILD_HTML, ROOT, config, is_notebook, languages, site_pages, toc_pages
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+HANGUL = re.compile(f"[{HANGUL_RANGE}]")
+HANGUL_RUN = re.compile(f"[{HANGUL_RANGE}]+")
 REMOTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
 REMOTE_IN_TEXT = re.compile(r"https?://", re.IGNORECASE)
 PROSE = "p, li, dt, dd, th, td, figcaption, h1, h2, h3, h4, h5, h6"
@@ -44,11 +46,8 @@ def resolve(rel: str, href: str) -> str:
 
 
 def load_ext(name: str):
-    """A module of _ext/ (the book's Sphinx extensions), without touching sys.path."""
-    spec = importlib.util.spec_from_file_location(f"_book_ext_{name}", ROOT / "_ext" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """A module of _ext/ (the book's Sphinx extensions): the package book_ext, installed by make venv."""
+    return importlib.import_module(f"book_ext.{name}")
 
 
 @cache
@@ -253,9 +252,9 @@ def test_the_download_menu_offers_the_executed_notebook(soup_of, built, rel):
     nb = nbformat.read(built / notebook_rel, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata.kernelspec.name == "python3"
-    source = (BOOK / lang_of(rel) / f"{name_of(rel)}.md").read_text(encoding="utf-8")
+    source = read_page(ROOT, f"book/{lang_of(rel)}/{name_of(rel)}.md")
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    assert len(code_cells) == source.count("```{code-cell}"), f"{notebook_rel}: not every code cell is in it"
+    assert len(code_cells) == len(source.cells), f"{notebook_rel}: not every code cell is in it"
     assert any(cell.outputs for cell in code_cells), f"{notebook_rel}: the executed outputs are missing"
     for cell in code_cells:
         if "remove-stderr" in cell.metadata.get("tags", []):
@@ -479,3 +478,31 @@ def test_fontawesome_holds_only_the_icons_the_site_uses(built, lang):
         used.update(re.findall(r"\bfa-([a-z0-9-]+)", page.read_text(encoding="utf-8", errors="ignore")))
     for icon in {"magnifying-glass", "bars", "sun", "moon", "download"} & used:
         assert re.search(rf'(?:"{icon}"|\b{icon}):\[\d', js), f"icon {icon} is used but missing from fontawesome.js"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_icon_font_is_cut_to_the_glyphs_the_stylesheets_draw(built, lang):
+    """book_offline.py subsets the solid icon font; admonition icons and the used icons stay in it."""
+    from fontTools.ttLib import TTFont
+
+    static = built / lang / "_static"
+    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert "fa-solid-900.subset.woff" in css and "fa-solid-900.woff2" not in css, "the @font-face was not rewritten"
+    subset = static / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.subset.woff"
+    assert subset.stat().st_size < 20_000, subset.stat().st_size
+    cmap = set(TTFont(subset).getBestCmap())
+    solid = set(TTFont(subset.with_name("fa-solid-900.ttf")).getBestCmap())
+    # Icons the stylesheet draws itself with the solid font (admonition titles, ...), written as
+    # private-use characters (the brand icons, GitHub and GitLab, are in the brands font).
+    drawn = {ord(ch) for ch in re.findall("[\ue000-\uf8ff]", css)} & solid
+    assert drawn and drawn <= cmap, f"glyphs the stylesheet draws but the font lacks: {sorted(drawn - cmap)}"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_figures_are_stored_with_a_palette(built, lang):
+    from PIL import Image
+
+    figures = sorted((built / lang / "_images").glob("*.png"))
+    assert figures, f"the {lang} site has no figures"
+    modes = {Image.open(path).mode for path in figures}
+    assert modes == {"P"}, f"figures not re-encoded with a palette: {modes}"
