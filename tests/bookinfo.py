@@ -62,3 +62,17 @@ def sybil_parsers() -> list:
         CodeBlockParser(language="ipython3", evaluator=PythonEvaluator()),
         PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
     ]
+
+
+def copy_book(dest: Path, names: list[str]) -> Path:
+    """A scratch copy of the parts ``names`` of the book (folders and files of the root) in ``dest``."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest

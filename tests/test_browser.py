@@ -20,16 +20,8 @@ import pytest
 
 from tests.bookinfo import BUILD_HTML, languages
 from tests.test_site import inflected_only, load_ext
+from tools.build import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = BUILD_HTML.parent / "screenshots"
 PAGE = "linear_regression.html"
 PHONE = {"width": 390, "height": 844}

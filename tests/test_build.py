@@ -67,5 +67,5 @@ def test_bad_input_is_one_line_and_exit_2(args):
                             capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 2, result
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(("error: ", "build.py: error: ")), result.stderr
     assert "Traceback" not in result.stderr

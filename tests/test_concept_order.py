@@ -14,13 +14,12 @@ copy (tmp_path) and show that they are caught.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.bookinfo import ROOT, languages, source_language
+from tests.bookinfo import ROOT, copy_book, languages, source_language
 from tools import translations as tr
 from tools.translations._concepts import OPTIONAL, concept_order_problems, reading_order
 
@@ -48,15 +47,7 @@ def test_concepts_are_taught_before_they_are_used(lang):
 
 @pytest.fixture
 def book(tmp_path) -> Path:
-    dest = tmp_path / "book-copy"
-    dest.mkdir()
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-    return dest
+    return copy_book(tmp_path / "book-copy", COPIED)
 
 
 def late_entry(root: Path, lang: str) -> tuple[dict, list[str]]:

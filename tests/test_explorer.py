@@ -341,15 +341,20 @@ def test_explorer_cells_are_the_same_program_in_every_language(lang, page):
     assert strings(explorer_cell(lang, page)) == strings(source), "the UI strings differ between languages"
 
 
+def check_learning_rate_explorer(tab, lang: str, shot: str) -> None:
+    """The learning-rate explorer on an open page: NumPy's numbers, keyboard, layout, dark theme, clean."""
+    check_learning_rates(tab, lang)
+    check_keyboard(tab)
+    dark = check_layout(tab, shot)
+    assert luminance(dark) > 0.6, f"the explorer's text is {dark} in the dark theme"
+    tab.assert_clean()
+
+
 @pytest.mark.parametrize("lang", languages())
 def test_harness_learning_rate_agrees_with_numpy(harness_tab, lang):
     tab, pages = harness_tab
     tab.open(pages[lang, "learning_rate"])
-    check_learning_rates(tab, lang)
-    check_keyboard(tab)
-    dark = check_layout(tab, f"harness-learning_rate-{lang}")
-    assert luminance(dark) > 0.6, f"the explorer's text is {dark} in the dark theme"
-    tab.assert_clean()
+    check_learning_rate_explorer(tab, lang, f"harness-learning_rate-{lang}")
 
 
 @pytest.mark.parametrize("lang", languages())
@@ -434,11 +439,7 @@ def test_built_learning_rate_page_explorer_agrees_with_numpy(site_tab, built, la
     assert tab.page.locator("script[src*='gd_explorer.js']").count() == 1
     assert tab.page.locator("link[href*='gd_explorer.css']").count() == 1
     assert tab.page.locator(".gd-explorer-fallback").count() == 0, "the explorer did not start"
-    check_learning_rates(tab, lang)
-    check_keyboard(tab)
-    dark = check_layout(tab, f"learning_rate-{lang}")
-    assert luminance(dark) > 0.6, f"the explorer's text is {dark} in the dark theme"
-    tab.assert_clean()
+    check_learning_rate_explorer(tab, lang, f"learning_rate-{lang}")
 
 
 @pytest.mark.parametrize("lang", languages())

@@ -22,6 +22,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from book_ext import book_env
+from tests import bookinfo
 from tests.bookinfo import ROOT, languages, pages, source_language
 from tools import translations as tr
 
@@ -100,14 +101,7 @@ def test_translated_pages_record_their_source_in_valid_jupytext():
 
 
 def copy_book(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-    return dest
+    return bookinfo.copy_book(dest, COPIED)
 
 
 @pytest.fixture

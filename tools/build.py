@@ -31,7 +31,6 @@ Exit status 0 when every step succeeded; otherwise each failure is reported in o
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import os
@@ -44,6 +43,7 @@ from pathlib import Path
 
 import book_ext.book_env  # noqa: F401  (TensorFlow's quiet logging, set here, inherited by the kernels)
 from book_ext import book_languages
+from examples.tutorial import OneLineParser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -126,13 +126,14 @@ def compile_catalogs() -> None:
             write_mo(f, catalog)
 
 
-def overrides(lang: str, entry: dict) -> dict:
-    """The Sphinx settings that differ per language, or that need absolute paths."""
+def overrides(lang: str) -> dict:
+    """The Sphinx settings that differ per language, or that need absolute paths.
+
+    The title and author of the language come from book_languages itself: book_i18n sets them
+    once Sphinx knows the language, in this build as in any other.
+    """
     return {
         "language": lang,
-        "project": entry["title"],
-        "html_title": entry["title"],
-        "author": entry["author"],
         "external_toc_path": str(ROOT / "_toc.yml"),
         "html_static_path": [str(ROOT / "_static")],
         "templates_path": [str(ROOT / "_templates")],
@@ -144,29 +145,39 @@ def overrides(lang: str, entry: dict) -> dict:
     }
 
 
-def build_language(lang: str) -> int:
-    """Build one language's site into its staging folder (runs in its own process)."""
+def run_sphinx(lang: str, builder: str, out: Path, warnings: Path) -> int:
+    """One Sphinx build of one language, with the settings derived for it; its warnings go to a file.
+
+    Sphinx writes its warnings to sys.stderr; kernels that a build starts write to the process's
+    own stderr (file descriptor 2). Keeping the warnings apart gives the summary only them.
+    """
     from jupyter_book.sphinx import build_sphinx
 
-    entry = book_languages.entries(book_languages.read_config(ROOT))[lang]
-    stage = STAGE / lang
-    shutil.rmtree(stage, ignore_errors=True)
-    # Sphinx writes its warnings to sys.stderr; kernels that the build starts write to the
-    # process's own stderr (file descriptor 2). Keep the warnings apart, for the summary.
-    LOGS.mkdir(parents=True, exist_ok=True)
-    sys.stderr = (LOGS / f"warnings-{lang}.log").open("w", encoding="utf-8")
-    result = build_sphinx(
-        str(ROOT / "book" / lang),
-        str(stage / "html"),
-        noconfig=True,
-        path_config=str(ROOT / "_config.yml"),
-        confoverrides=overrides(lang, entry),
-        doctreedir=str(stage / ".doctrees"),
-        builder="html",
-        warningiserror=True,
-        keep_going=True,
-    )
+    warnings.parent.mkdir(parents=True, exist_ok=True)
+    stderr = sys.stderr
+    sys.stderr = warnings.open("w", encoding="utf-8")
+    try:
+        result = build_sphinx(
+            str(ROOT / "book" / lang),
+            str(out),
+            noconfig=True,
+            path_config=str(ROOT / "_config.yml"),
+            confoverrides=overrides(lang),
+            doctreedir=str(STAGE / lang / ".doctrees"),
+            builder=builder,
+            warningiserror=True,
+            keep_going=True,
+        )
+    finally:
+        sys.stderr.close()
+        sys.stderr = stderr
     return 0 if result == 0 else 1
+
+
+def build_language(lang: str) -> int:
+    """Build one language's site into its staging folder (runs in its own process)."""
+    shutil.rmtree(STAGE / lang, ignore_errors=True)
+    return run_sphinx(lang, "html", STAGE / lang / "html", LOGS / f"warnings-{lang}.log")
 
 
 def build_languages(langs: list[str]) -> None:
@@ -205,7 +216,7 @@ def build_languages(langs: list[str]) -> None:
 # ---- Step 5: the PDF and the offline bundle of each language ----------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
-# As in tests/test_browser.py: headless Chromium as root, and nothing fetched in the background.
+# Headless Chromium as root, and nothing fetched in the background (the browser tests use these too).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -232,30 +243,9 @@ def build_print_book(lang: str) -> Path:
     The doctrees of step 3 (``_build/lang/<lang>/.doctrees``) hold every page read and
     executed; with the same settings Sphinx reads nothing again and only writes.
     """
-    from jupyter_book.sphinx import build_sphinx
-
-    entry = book_languages.entries(book_languages.read_config(ROOT))[lang]
-    stage = STAGE / lang
-    out = stage / "print"
+    out = STAGE / lang / "print"
     shutil.rmtree(out, ignore_errors=True)
-    LOGS.mkdir(parents=True, exist_ok=True)
-    stderr = sys.stderr
-    sys.stderr = (LOGS / f"warnings-print-{lang}.log").open("w", encoding="utf-8")
-    try:
-        result = build_sphinx(
-            str(ROOT / "book" / lang),
-            str(out),
-            noconfig=True,
-            path_config=str(ROOT / "_config.yml"),
-            confoverrides=overrides(lang, entry),
-            doctreedir=str(stage / ".doctrees"),
-            builder="singlehtml",
-            warningiserror=True,
-            keep_going=True,
-        )
-    finally:
-        sys.stderr.close()
-        sys.stderr = stderr
+    result = run_sphinx(lang, "singlehtml", out, LOGS / f"warnings-print-{lang}.log")
     if result != 0:
         raise BuildError(f"the {lang} book for the PDF (singlehtml) failed; see {LOGS.relative_to(ROOT)}/"
                          f"warnings-print-{lang}.log")
@@ -493,15 +483,8 @@ def write_root_page(langs: list[str]) -> None:
     (SITE / ".nojekyll").write_text("", encoding="utf-8")
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """Bad arguments: one line on stderr, exit status 2 (no usage block)."""
-
-    def error(self, message: str):
-        self.exit(2, f"error: {message} (see --help)\n")
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = OneLineParser(description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO, help="the book to build (default: this repository)")
     parser.add_argument("--language", help="build one language's site from the cache as it is (internal)")
     parser.add_argument("--downloads", metavar="LANG",
