@@ -98,5 +98,6 @@ check: $(STAMP)
 	@pages=$$(PYTHONUTF8=1 $(BIN)/python -m tools.translations pages "$(PAGE)") || exit 2; \
 	PYTHONUTF8=1 $(BIN)/python -m tools.translations check --page "$(PAGE)"; checked=$$?; \
 	echo "Examples (Sybil): $$pages"; \
-	$(BIN)/python -m pytest -q -p no:xdist -p no:cacheprovider $$pages; tested=$$?; \
+	workers=$$(( $$(wc -w <<< "$$pages") > 1 ? 2 : 0 )); \
+	$(BIN)/python -m pytest -q -n $$workers --dist loadfile -p no:cacheprovider $$pages; tested=$$?; \
 	test $$checked -eq 0 && test $$tested -eq 0

@@ -495,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-cache", action="store_true",
                         help="skip the execution pass and build from the cache as it is (pages missing from "
                              "it are executed by their build); for work on the site, never for a release")
+    parser.add_argument("--sites-only", action="store_true",
+                        help="leave out the PDFs and offline bundles (tests of the sites; never for a release)")
     args = parser.parse_args(argv)
     if not (args.root / "_config.yml").is_file():
         print(f"error: {args.root} holds no _config.yml: not a book", file=sys.stderr)
@@ -527,13 +529,14 @@ def main(argv: list[str] | None = None) -> int:
         build_languages(langs)
         write_root_page(langs)
         timings["sites"] = time.perf_counter() - started
-        started = time.perf_counter()
-        build_downloads(langs)
-        timings["downloads"] = time.perf_counter() - started
+        if not args.sites_only:
+            started = time.perf_counter()
+            build_downloads(langs)
+            timings["downloads"] = time.perf_counter() - started
         # Seconds per step, for make bench (tools/bench.py).
         LOGS.mkdir(parents=True, exist_ok=True)
         (LOGS / "timings.json").write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
-        if not args.keep_cache:  # only a build whose every cell ran stands for its inputs
+        if not (args.keep_cache or args.sites_only):  # only a complete build, every cell run, stands for its inputs
             (BUILD / STAMP).write_text(digest + "\n", encoding="utf-8")
         print(f"The book is in {SITE.relative_to(ROOT)}/: {', '.join(f'{lang}/' for lang in langs)} and index.html")
         return 0
