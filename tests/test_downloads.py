@@ -20,7 +20,8 @@ import re
 import zipfile
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
+from urllib.request import url2pathname
 
 import pytest
 from bs4 import BeautifulSoup
@@ -250,6 +251,14 @@ def chromium():
 class FileTab:
     """A page of the unzipped bundle: any request that is not for a file is blocked and counted."""
 
+    def _failed(self, request) -> None:
+        """A file the page asked for that is not in the bundle. (A request that the next
+        navigation cancels, such as the favicon's, fails too, for a file that is there.)"""
+        if request.url.startswith("file:"):
+            path = Path(url2pathname(urlparse(request.url).path))
+            if not path.exists():
+                self.errors.append(f"missing: {request.url} ({request.failure})")
+
     def __init__(self, browser):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(TIMEOUT_MS)
@@ -259,7 +268,7 @@ class FileTab:
         self.page.route("**/*", self._route)
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{m.text} ({m.location})"))
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        self.page.on("requestfailed", lambda r: r.url.startswith("file:") and self.errors.append(f"missing: {r.url}"))
+        self.page.on("requestfailed", self._failed)
 
     def _route(self, route):
         if route.request.url.startswith(("file:", "data:")):
