@@ -72,6 +72,11 @@ def front_matter(text: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def is_notebook(path: Path) -> bool:
+    """Whether a page is a MyST text notebook: its front matter names a kernel (``kernelspec``)."""
+    return "kernelspec" in front_matter(Path(path).read_text(encoding="utf-8"))
+
+
 def translation_record(path: Path) -> dict | None:
     """The ``translation:`` mapping of a page's front matter, or None."""
     record = front_matter(Path(path).read_text(encoding="utf-8")).get("translation")

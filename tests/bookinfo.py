@@ -45,8 +45,9 @@ def site_pages() -> list[str]:
 
 def is_notebook(lang: str, name: str) -> bool:
     """Whether book/<lang>/<name>.md is a text notebook (its front matter names a kernel)."""
-    path = BOOK / lang / f"{name}.md"
-    return "\nkernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
+    from book_ext.book_translations import is_notebook as page_is_notebook
+
+    return page_is_notebook(BOOK / lang / f"{name}.md")
 
 
 def sybil_parsers() -> list:

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import book_ext.book_env  # noqa: F401  (TensorFlow's quiet logging, set here, inherited by the kernels)
 from book_ext import book_languages
+from book_ext.book_translations import is_notebook
 from examples.tutorial import OneLineParser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def notebooks(langs: list[str]) -> list[Path]:
     for lang in langs:
         for name in toc_pages():
             path = ROOT / "book" / lang / f"{name}.md"
-            if path.is_file() and "\nkernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]:
+            if path.is_file() and is_notebook(path):
                 found.append(path)
     return found
 
