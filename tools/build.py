@@ -7,8 +7,9 @@
 
 ``make book`` runs the first. Steps:
 
-1. **Execute** every page of every language once, two kernels at a time (jupyter-cache,
-   ``_build/.jupyter_cache``, wiped first so that every cell runs).
+1. **Execute** every page of every language once, two kernels at a time, into jupyter-cache
+   (``_build/.jupyter_cache``, wiped first so that every cell runs). Each kernel is forked from
+   a server that imported TensorFlow once (tools/kernels.py).
 2. **Compile** the book's message catalogs (``locale/<lang>/LC_MESSAGES/*.po``) with Babel
    into ``_build/locale``: the theme's and the extensions' strings that their own catalogs lack.
 3. **Build** each language of ``_config.yml`` (``sphinx.config.book_languages``) with
@@ -31,12 +32,14 @@ Exit status 0 when every step succeeded; otherwise each failure is reported in o
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,6 +48,7 @@ import book_ext.book_env  # noqa: F401  (TensorFlow's quiet logging, set here, i
 from book_ext import book_languages
 from book_ext.book_translations import is_notebook
 from examples.tutorial import OneLineParser
+from tools import kernels
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,6 +67,10 @@ def use_root(root: Path) -> None:
 
 
 use_root(REPO)
+
+
+# What the execution pass's fork server imports once for every kernel (tools/kernels.py).
+PRELOAD = kernels.PRELOAD
 
 
 class BuildError(Exception):
@@ -87,29 +95,72 @@ def notebooks(langs: list[str]) -> list[Path]:
 
 
 def execute(langs: list[str]) -> None:
-    """Execute every notebook page into a fresh jupyter-cache, two kernels at a time."""
+    """Execute every notebook page into a fresh jupyter-cache, two kernels at a time.
+
+    Each page runs in a kernel of its own, forked from a server that has imported TensorFlow
+    once (tools/kernels.py); where a system cannot fork, in a plain kernel. Longest pages first,
+    by the times of the previous build when there was one, so that the two kernels end together.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbProjectRecord
+    from jupyter_cache.executors.utils import ExecutionResult, create_cache_bundle, single_nb_execution
+
+    times_file = LOGS / "execute-times.json"
+    try:
+        previous = json.loads(times_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
     shutil.rmtree(CACHE, ignore_errors=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     pages = notebooks(langs)
-    jcache = str(Path(sys.executable).with_name("jcache"))
-    log = LOGS / "execute.log"
-    print(f"Executing {len(pages)} pages in parallel (log: {log.relative_to(ROOT)})", flush=True)
-    with log.open("w", encoding="utf-8") as out:
-        subprocess.run(
-            [jcache, "notebook", "-p", str(CACHE), "add", "--reader", "jupytext", *map(str, pages)],
-            input="y\n", text=True, stdout=out, stderr=subprocess.STDOUT, check=True, cwd=ROOT,
-        )
-        result = subprocess.run(
-            [jcache, "project", "-p", str(CACHE), "execute", "--executor", "local-parallel", "--timeout", "300"],
-            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False,
-        )
-    text = log.read_text(encoding="utf-8")
-    if result.returncode != 0:
-        print("\n".join(text.splitlines()[-40:]))
-        raise BuildError(f"executing the pages failed (exit {result.returncode}); see {log.relative_to(ROOT)}")
-    # The summary: which pages succeeded. A failed page is not cached: its build executes it
-    # again and stops on the error (raise_on_error), naming the page.
-    print(text[text.find("succeeded:"):].strip() if "succeeded:" in text else text.strip()[-2000:])
+    cache = get_cache(str(CACHE))
+    for page in pages:
+        cache.add_nb_to_project(str(page), read_data={"name": "jupytext", "type": "plugin"})
+
+    def expected(page: Path) -> float:  # seconds; a page not timed yet by its size
+        key = page.relative_to(ROOT).as_posix()
+        return previous.get(key, page.stat().st_size / 1000)
+
+    pages.sort(key=expected, reverse=True)
+    log_path = LOGS / "execute.log"
+    lock = threading.Lock()
+    times: dict[str, float] = {}
+    failed: list[str] = []
+    print(f"Executing {len(pages)} pages, two kernels at a time (log: {log_path.relative_to(ROOT)})", flush=True)
+    with log_path.open("w", encoding="utf-8") as log, contextlib.ExitStack() as stack:
+        server = (stack.enter_context(kernels.ForkServer(log, PRELOAD))
+                  if kernels.available() else None)
+
+        def run(page: Path) -> None:
+            key = page.relative_to(ROOT).as_posix()
+            with lock:
+                project_nb = cache.get_project_notebook(str(page))
+            extra = {"km": server.kernel_manager()} if server else {}
+            try:
+                result = single_nb_execution(project_nb.nb, cwd=str(page.parent), timeout=300,
+                                             allow_errors=False, **extra)
+            except Exception as error:  # noqa: BLE001 -- a kernel that died: the page failed
+                result = ExecutionResult(project_nb.nb, str(page.parent), 0.0, error,
+                                         f"{type(error).__name__}: {error}")
+            with lock:
+                times[key] = round(result.time, 2)
+                if result.err:
+                    failed.append(key)
+                    NbProjectRecord.set_traceback(project_nb.uri, result.exc_string, cache.db)
+                    log.write(f"{key}: failed\n{result.exc_string}\n")
+                else:
+                    bundle = create_cache_bundle(project_nb, None, None, result.time, None)
+                    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+                    log.write(f"{key}: {result.time:.2f} s\n")
+                log.flush()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for future in [pool.submit(run, page) for page in pages]:
+                future.result()
+    times_file.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n", encoding="utf-8")
+    # A failed page is not cached: its build executes it again and stops on the error
+    # (raise_on_error), naming the page.
+    print(f"succeeded: {len(pages) - len(failed)}" + (f", failed: {', '.join(failed)}" if failed else ""))
 
 
 def compile_catalogs() -> None:

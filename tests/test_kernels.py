@@ -1,0 +1,133 @@
+"""The build's execution pass and its fork server (tools/kernels.py), on a tiny scratch book.
+
+The server imports a light module here instead of TensorFlow, so that the tests stay fast: what
+they check (a fresh process and namespace per page, the preloaded module already there, failures
+reported per page, no kernel left behind) does not depend on which module it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+import pytest
+from jupyter_cache import get_cache
+
+from tools import build, kernels
+
+# A module nothing else in a kernel imports: if a page finds it loaded, the server preloaded it.
+PRELOADED = "colorsys"
+# The server imports pyplot before any kernel starts (TensorFlow does): figures must still show.
+PRELOAD = (PRELOADED, "matplotlib.pyplot")
+
+PAGE = """---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# {title}
+
+```{{code-cell}} ipython3
+import json, os, sys
+print(json.dumps({{"page": "{title}", "pid": os.getpid(), "preloaded": "{module}" in sys.modules,
+                  "leftover": "marker" in globals(), "cwd": os.getcwd()}}))
+marker = 1
+{extra}
+```
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is not alive: it waits for its parent to read its status
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return True
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch):
+    (tmp_path / "book" / "ko").mkdir(parents=True)
+    (tmp_path / "_config.yml").write_text(
+        "sphinx:\n  config:\n    book_languages:\n      ko: {name: 한국어}\n", encoding="utf-8")
+    toc = "format: jb-book\nroot: index\nchapters:\n- file: one\n- file: two\n- file: broken\n"
+    (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
+    plot = "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1])\nplt.show()"
+    for name, extra in (("index", ""), ("one", plot), ("two", ""), ("broken", "raise ValueError('boom')")):
+        (tmp_path / "book" / "ko" / f"{name}.md").write_text(
+            PAGE.format(title=name, module=PRELOADED, extra=extra), encoding="utf-8")
+    monkeypatch.setattr(build, "ROOT", build.ROOT)  # use_root changes it; restored after the test
+    monkeypatch.setattr(build, "PRELOAD", PRELOAD)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # as under `make book` (conftest.py sets Agg for Sybil)
+    build.use_root(tmp_path)
+    yield tmp_path
+    build.use_root(build.REPO)
+
+
+def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch, capsys):
+    build.execute(["ko"])
+    summary = capsys.readouterr().out
+    assert "succeeded: 3, failed: book/ko/broken.md" in summary
+    cache = get_cache(str(build.CACHE))
+    seen = {}
+    for record in cache.list_cache_records():
+        nb = cache.get_cache_bundle(record.pk).nb
+        outputs = [cell for cell in nb.cells if cell.cell_type == "code"][0].outputs
+        seen[record.uri] = json.loads(outputs[0]["text"])
+        figures = [out for out in outputs if "image/png" in out.get("data", {})]
+        assert len(figures) == (1 if record.uri.endswith("one.md") else 0), f"{record.uri}: {outputs}"
+    assert sorted(run["page"] for run in seen.values()) == ["index", "one", "two"], "the broken one is not cached"
+    runs = list(seen.values())
+    assert len({run["pid"] for run in runs}) == 3, "two pages shared a kernel process"
+    assert all(run["preloaded"] for run in runs), "the kernel did not start from the server's imports"
+    assert not any(run["leftover"] for run in runs), "a page saw another page's variables"
+    assert all(run["cwd"] == str(scratch / "book" / "ko") for run in runs), "kernels run in the page's folder"
+    times = json.loads((build.LOGS / "execute-times.json").read_text(encoding="utf-8"))
+    assert set(times) == {f"book/ko/{name}.md" for name in ("index", "one", "two", "broken")}
+    log = (build.LOGS / "execute.log").read_text(encoding="utf-8")
+    assert "book/ko/broken.md: failed" in log and "boom" in log
+
+
+def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp_path):
+    with (tmp_path / "log").open("w") as log, kernels.ForkServer(log, PRELOAD) as server:
+        managers, pids = [], []
+        for _ in range(2):
+            manager = server.kernel_manager()
+            manager.start_kernel()
+            client = manager.client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            printed: list[str] = []
+            client.execute_interactive("import os; print(os.getpid())", timeout=60,
+                                       output_hook=lambda msg, out=printed: out.append(msg["content"].get("text", "")))
+            client.stop_channels()
+            managers.append(manager)
+            pids.append(int("".join(printed)))
+        assert server.process.pid not in pids
+        # The first: its launcher is killed the hard way, as jupyter_client does when a kernel hangs.
+        os.kill(managers[0].provisioner.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while alive(pids[0]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(pids[0]), "the kernel outlived its launcher"
+        assert alive(pids[1])
+    # The second is still running when the build ends: the server stops it.
+    deadline = time.monotonic() + 10
+    while alive(pids[1]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(pids[1]), "a kernel outlived the fork server"
+    assert server.process.poll() is not None
+    assert not server.socket_dir.exists()
+
+
+def test_the_command_without_a_role_is_one_line_and_exit_2(capsys):
+    assert kernels.main([]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
