@@ -1,37 +1,27 @@
 """The gradient-descent explorer (_static/gd_explorer.js) in a real headless Chromium.
 
-Two kinds of page:
-
-- a harness page, written to tmp_path for each page and language that has an explorer: the
-  explorer cell of the page itself (found with the repository's own MyST reader), run with
-  stand-in values for the page's variables, inside a bare HTML page with the same script and
-  stylesheet. Fast: no build, no TensorFlow.
-- the built learning-rate page of every language, as readers get it.
-
-On both, the explorer's W, b and cost after N updates must equal NumPy's gradient descent
-(float64, the formula in gd_explorer.js) to 1e-6 relative, and the divergence message must appear
-exactly above the threshold. Screenshots go to <build>/screenshots/ for a person to look at.
+On the built learning-rate and SGD pages of every language, as readers get them, the explorer's
+W, b and cost after N updates must equal NumPy's gradient descent (float64, the formula in
+gd_explorer.js) to 1e-6 relative, and the divergence message must appear exactly above the
+threshold. Screenshots go to <build>/screenshots/ for a person to look at. The explorer cells
+themselves are also run without a build, with stand-in values, to compare their strings across
+languages.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import json
 import re
-import shutil
 import subprocess
 import sys
-import threading
-from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from book_ext.book_languages import HANGUL
 from tests.bookinfo import BUILD_HTML, ROOT, languages
-from tests.test_browser import SCREENSHOTS, QuietHandler, Tab, browser, browser_context, server  # noqa: F401
+from tests.test_browser import SCREENSHOTS, Tab, browser, browser_context, server  # noqa: F401
 from tools import translations
 
 STATIC = ROOT / "_static"
@@ -115,60 +105,6 @@ def run_cell(code: str, namespace: dict) -> str:
     assert isinstance(last, ast.Expr), "the explorer cell must end with the HTML(...) expression"
     exec(compile(tree, "<explorer cell>", "exec"), namespace)
     return eval(compile(ast.Expression(last.value), "<explorer cell>", "eval"), namespace).data
-
-
-def theme_stylesheets() -> list[Path]:
-    """The stylesheets of the book's theme (its colour variables, light and dark) and the book's own."""
-    import pydata_sphinx_theme
-    import sphinx_book_theme
-
-    pydata = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static/styles"
-    book = Path(sphinx_book_theme.__file__).parent / "theme/sphinx_book_theme/static/styles"
-    return [pydata / "pydata-sphinx-theme.css", book / "sphinx-book-theme.css", STATIC / "book.css"]
-
-
-def harness(directory: Path, lang: str, page: str) -> str:
-    namespace = stand_ins()
-    if page == "sgd":
-        namespace["runs"] = {4: None, 2: None, 1: None}
-    body = run_cell(explorer_cell(lang, page), namespace)
-    links = []
-    for path in [*theme_stylesheets(), STATIC / "gd_explorer.css", STATIC / "gd_explorer.js"]:
-        shutil.copy(path, directory / path.name)
-        if path.suffix == ".css":
-            links.append(f'<link rel="stylesheet" href="{path.name}">')
-    name = f"{page}-{lang}.html"
-    (directory / name).write_text(
-        f'<!doctype html><html lang="{lang}" data-theme="light"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="data:,">' + "".join(links) + '<script defer src="gd_explorer.js"></script>'
-        f'<title>{page}</title></head><body><main class="bd-article" style="max-width: 48rem; margin: auto;'
-        f' padding: 0 1rem"><section><h1>{page}</h1>{body}</section></main></body></html>',
-        encoding="utf-8",
-    )
-    return name
-
-
-@pytest.fixture(scope="module")
-def harness_server(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("explorer")
-    pages = {(lang, page): harness(directory, lang, page) for lang in languages() for page in EXPLORER_PAGES}
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="explorer-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", pages
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def harness_tab(browser_context, harness_server):  # noqa: F811 - the fixture imported above
-    base, pages = harness_server
-    opened = Tab(browser_context, base)
-    yield opened, pages
-    opened.page.close()
 
 
 # ---- driving the explorer ----------------------------------------------------------------
@@ -350,38 +286,6 @@ def check_learning_rate_explorer(tab, lang: str, shot: str) -> None:
     tab.assert_clean()
 
 
-@pytest.mark.parametrize("lang", languages())
-def test_harness_learning_rate_agrees_with_numpy(harness_tab, lang):
-    tab, pages = harness_tab
-    tab.open(pages[lang, "learning_rate"])
-    check_learning_rate_explorer(tab, lang, f"harness-learning_rate-{lang}")
-
-
-@pytest.mark.parametrize("lang", languages())
-def test_harness_sgd_batches_agree_with_numpy(harness_tab, lang):
-    tab, pages = harness_tab
-    tab.open(pages[lang, "sgd"])
-    explorer = Explorer(tab)
-    data = explorer.data
-    m = len(data["x"])
-    assert explorer.root.locator("select option").all_inner_texts() == [str(s) for s in data["batch_sizes"]]
-    for batch in data["batch_sizes"]:
-        for n in (1, 3, 7, data["updates"]):
-            for lr in (0.01, 0.1, 0.13, 0.19):
-                check_against_numpy(explorer, lr, n, batch)
-        limit = explorer.set(lr=0.1, batch=batch)["threshold"]
-        if batch == m:
-            assert same(limit, numpy_threshold(data))
-        # The threshold the explorer marks for this batch size is where NumPy's runs start to diverge.
-        start_cost = numpy_descent(data, 0.1, 0, batch)[2]
-        assert numpy_descent(data, 0.99 * limit, 4000, batch)[2] < start_cost
-        assert numpy_descent(data, 1.01 * limit, 4000, batch)[2] > start_cost
-        assert not explorer.set(lr=limit)["diverged"]
-        assert explorer.set(lr=float(np.nextafter(limit, 1.0)))["warning"]
-    check_layout(tab, f"harness-sgd-{lang}")
-    tab.assert_clean()
-
-
 def test_extension_loads_the_explorer_only_on_pages_that_have_one(tmp_path):
     """_ext/book_explorer.py on a tiny book of two pages, the _static/ lists as Jupyter Book 1 sets them."""
     src = tmp_path / "src"
@@ -440,6 +344,31 @@ def test_built_learning_rate_page_explorer_agrees_with_numpy(site_tab, built, la
     assert tab.page.locator("link[href*='gd_explorer.css']").count() == 1
     assert tab.page.locator(".gd-explorer-fallback").count() == 0, "the explorer did not start"
     check_learning_rate_explorer(tab, lang, f"learning_rate-{lang}")
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_built_sgd_page_explorer_agrees_with_numpy_for_every_batch_size(site_tab, built, lang):
+    tab = site_tab
+    tab.open(built_page(lang, "sgd"))
+    explorer = Explorer(tab)
+    data = explorer.data
+    m = len(data["x"])
+    assert explorer.root.locator("select option").all_inner_texts() == [str(s) for s in data["batch_sizes"]]
+    for batch in data["batch_sizes"]:
+        for n in (1, 3, 7, data["updates"]):
+            for lr in (0.01, 0.1, 0.13, 0.19):
+                check_against_numpy(explorer, lr, n, batch)
+        limit = explorer.set(lr=0.1, batch=batch)["threshold"]
+        if batch == m:
+            assert same(limit, numpy_threshold(data))
+        # The threshold the explorer marks for this batch size is where NumPy's runs start to diverge.
+        start_cost = numpy_descent(data, 0.1, 0, batch)[2]
+        assert numpy_descent(data, 0.99 * limit, 4000, batch)[2] < start_cost
+        assert numpy_descent(data, 1.01 * limit, 4000, batch)[2] > start_cost
+        assert not explorer.set(lr=limit)["diverged"]
+        assert explorer.set(lr=float(np.nextafter(limit, 1.0)))["warning"]
+    check_layout(tab, f"sgd-{lang}")
+    tab.assert_clean()
 
 
 @pytest.mark.parametrize("lang", languages())
