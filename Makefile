@@ -36,10 +36,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# One execution pass over every page of every language (two kernels at a time, the
-# jupyter-cache wiped first, so every cell runs), then one site per language built side by
-# side from those outputs, warnings as errors: _build/html/<lang>/ and a root index.html
-# that offers every language (tools/build.py says how).
+# One execution pass over every page of every language (two kernels at a time, each forked
+# from a server that imported TensorFlow once; the jupyter-cache wiped first, so every cell
+# runs), then one site per language built side by side from those outputs, warnings as
+# errors: _build/html/<lang>/ and a root index.html that offers every language
+# (tools/build.py says how).
 book: $(STAMP)
 	$(BIN)/python tools/build.py
 
@@ -82,8 +83,9 @@ translation-check: $(STAMP)
 	PYTHONUTF8=1 $(BIN)/python tools/translations.py check
 
 # The performance table (Markdown on stdout, JSON in _build/bench.json): make book
-# against the pages' code as plain scripts, make test, four ways to train, page
-# weight. Builds the book twice; the figures never fail the target.
+# against the pages' code as plain scripts and against a build with plain kernels, make
+# test, four ways to train, page weight. Builds the book three times; the figures never
+# fail the target.
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py

@@ -352,6 +352,8 @@ def fake_results(**changes) -> dict:
         "book": {"make": {"seconds": 100.0, "exit": 0},
                  "timings": {"steps": {"execute": 70.0, "sites": 10.0, "downloads": 16.0},
                              "step": "downloads", "ratio": 0.2}},
+        "kernels": {"make": {"seconds": 150.0, "exit": 0},
+                    "timings": {"steps": {"execute": 140.0, "sites": 10.0, "downloads": 16.0}}},
         "test": {"make": {"seconds": 120.0, "exit": 0}, "reused_build": True},
         "check": {"make": {"seconds": 12.0, "exit": 0}, "page": "ko/sgd"},
         "scripts": {"seconds": 200.0, "pages": 9, "failed": [],
@@ -406,8 +408,10 @@ def goals(markdown: str) -> dict[str, str]:
 
 BOOK_VS_SCRIPTS = "`make book` ÷ plain scripts"
 TEST_AFTER_BOOK = "`make test` right after `make book` ÷ that `make book`"
-CHECK = "`make check PAGE=ko/sgd` ÷ that `make test`"
+CHECK = ("`make check PAGE=ko/sgd` ÷ the `make test` it replaces (after a change: everything is built again, "
+         "as after `make clean`)")
 CLEAN_TEST = "`make clean` then `make test` ÷ `make book`"
+KERNELS = "`make book` ÷ the same build with plain kernels (`--plain-kernels`)"
 PDF = "PDF and bundle step ÷ (execute + sites)"
 FAST = "fast Keras path vs `fit(epochs=200)`"
 SAME = "same predictions for [5, 4], max abs difference"
@@ -430,7 +434,9 @@ def test_report_marks_each_goal():
     }
     rows = goal_table(md)
     assert rows[TEST_AFTER_BOOK][0] == "1.20× (120.00 s); the build was reused"
-    assert rows[CHECK][0] == "0.10× (12.00 s)"
+    assert rows[CHECK][0] == "0.06× (12.00 s); 0.10× of `make test` with the build reused"
+    assert rows[KERNELS][0] == "0.67× (100.00 s)"
+    assert rows["its execution step: forked kernels ÷ plain kernels"][0] == "0.50× (70.00 s vs 140.00 s)"
     assert rows[PDF][0] == "0.20× (downloads 16.00 s)"
     assert rows["its steps (`_build/logs/timings.json`)"][0] == "execute 70.00 s · sites 10.00 s · downloads 16.00 s"
     assert rows[HEAVIEST][0] == "1.60 MB named by its HTML and CSS (`ko/sgd.html`); 1 of 3 pages over"
@@ -479,8 +485,8 @@ def with_seconds(part: str, seconds: float, error: str | None = None) -> dict:
     (with_seconds("test", 130.0), TEST_AFTER_BOOK, "✓"),      # 130 / 100 = 1.3
     (with_seconds("test", 131.0), TEST_AFTER_BOOK, "✗"),
     (with_seconds("test", 60.0, "make test failed (exit 1)"), TEST_AFTER_BOOK, "✗"),
-    (with_seconds("check", 18.0), CHECK, "✓"),                # 18 / 120 = 0.15
-    (with_seconds("check", 18.5), CHECK, "✗"),
+    (with_seconds("check", 28.5), CHECK, "✓"),                # 28.5 / 190 = 0.15
+    (with_seconds("check", 29.0), CHECK, "✗"),
     (with_seconds("clean", 180.0), CLEAN_TEST, "✓"),          # 180 / 100 = 1.8
     (with_seconds("clean", 180.5), CLEAN_TEST, "✗"),
 ])
@@ -600,8 +606,7 @@ def test_plain_scripts_run_each_page_from_its_directory(tmp_path):
 @pytest.mark.parametrize("argv", [
     ["--bogus"], ["--only"], ["--only", "everything"], ["stray"], ["--only", "build"],
     ["--skip", "nothing"], ["--only", "pages", "--skip", "book"],
-    ["--skip", "book", "--skip", "test", "--skip", "check", "--skip", "scripts", "--skip", "clean",
-     "--skip", "pages", "--skip", "training"],
+    [arg for part in bench.PARTS for arg in ("--skip", part)],
 ])
 def test_bad_arguments_exit_2_with_one_line_and_measure_nothing(argv, monkeypatch, tmp_path, capsys):
     def must_not_run():
@@ -651,9 +656,9 @@ def stubbed(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("argv, parts", [
-    ([], ["book", "test", "check", "scripts", "clean", "pages", "training"]),
-    (["--skip", "clean"], ["book", "test", "check", "scripts", "pages", "training"]),
-    (["--skip", "book", "--skip=test"], ["check", "scripts", "clean", "pages", "training"]),
+    ([], ["kernels", "book", "test", "check", "scripts", "clean", "pages", "training"]),
+    (["--skip", "clean"], ["kernels", "book", "test", "check", "scripts", "pages", "training"]),
+    (["--skip", "book", "--skip=test"], ["kernels", "check", "scripts", "clean", "pages", "training"]),
     (["--only", "training"], ["training"]),
     (["--only=pages"], ["pages"]),
 ])

@@ -7,6 +7,10 @@ Markdown report (paste it into the README); the same figures are written as JSON
 
 Parts, in the order they run (the goals are those of issue 11 and issue 13):
 
+kernels   the whole build as ``make book`` runs it, but with ``--plain-kernels``: every page's
+          kernel a new process that imports TensorFlow itself (what jupyter-cache does),
+          instead of a fork of the server that imported it once (tools/kernels.py). No goal:
+          the table shows make book and its execution step against this run.
 book      ``make book``: clean and forced (it wipes its execution cache itself), timed as a
           subprocess. Right after it, its steps from ``_build/logs/timings.json`` (execute,
           sites, and the PDF/bundle step, ``pdf`` or ``downloads``, when the build has one).
@@ -14,7 +18,10 @@ book      ``make book``: clean and forced (it wipes its execution cache itself),
 test      ``make test`` right after ``make book``, nothing changed in between: it must reuse
           that build. Goal: <= 1.3 x make book.
 check     ``make check PAGE=ko/sgd``, the one-page loop, if the Makefile has a ``check``
-          target (else "not measured"). Goal: <= 0.15 x that make test.
+          target (else "not measured"). Goal: <= 0.15 x the make test it replaces: make test
+          after a change to a page, which builds everything again (the build is reused only
+          when no input changed), as ``make clean`` then ``make test`` does (part clean).
+          The table also gives it against make test with the build reused.
 scripts   the pages make book executes (every book/**/*.md whose front matter names a
           kernel, read with jupytext as the build reads them), converted to .py files in a
           temporary directory and run with the venv's python one after another, each from
@@ -77,7 +84,7 @@ JSON_OUT = BUILD / "bench.json"
 LOGS = BUILD / "bench-logs"  # where the logs end up; main() collects them in a temporary directory first
 PROG = "bench.py"
 
-PARTS = ("book", "test", "check", "scripts", "clean", "pages", "training")  # the order they run in
+PARTS = ("kernels", "book", "test", "check", "scripts", "clean", "pages", "training")  # the order they run in
 
 # Goals (issue 11: the contributor's loop and light pages; issue 13: the PDF step).
 BUILD_RATIO_GOAL = 0.6  # make book <= 0.6 x the pages' code run as plain scripts, serially
@@ -247,6 +254,21 @@ def measure_book() -> dict:
     if "steps" in timings:
         timings.update(pdf_share(timings["steps"]))
     return {"make": run, "timings": timings}
+
+
+def measure_kernels() -> dict:
+    """The build with plain kernels, each importing TensorFlow itself: what the fork server saves."""
+    log = LOGS / "build-plain-kernels.log"
+    log.unlink(missing_ok=True)
+    note(f"tools/build.py --plain-kernels (log: {log.name}) ...")
+    started = time.time()
+    seconds, status = run_timed([venv_python(), "tools/build.py", "--plain-kernels"], cwd=ROOT, log=log)
+    result = {"seconds": round(seconds, 2), "exit": status, "log": log.name}
+    if status != 0:
+        result["error"] = "timed out" if status is None else f"the build failed (exit {status})"
+        note(f"the build with plain kernels did not succeed; the end of its log:\n{tail(log)}")
+    note(f"build with plain kernels: {seconds:.1f} s")
+    return {"make": result, "timings": read_timings(TIMINGS, since=started)}
 
 
 def measure_test() -> dict:
@@ -838,6 +860,16 @@ def summary_rows(results: dict) -> list[dict]:
                             .replace("same  ", "same "),
                  "result": run_text(scripts), "goal": "", "met": None})
     rows.append(ratio_row("`make book` ÷ plain scripts", BUILD_RATIO_GOAL, book, scripts, "plain scripts"))
+    plain = run_of(results, "kernels")
+    if plain is not None:
+        rows.append(ratio_row("`make book` ÷ the same build with plain kernels (`--plain-kernels`)", 1.0, book,
+                              plain, "the build with plain kernels") | {"goal": "", "met": None})
+        steps = [((results.get(part) or {}).get("timings") or {}).get("steps", {}).get("execute")
+                 for part in ("book", "kernels")]
+        if all(steps):
+            rows.append({"measure": "its execution step: forked kernels ÷ plain kernels",
+                         "result": f"{steps[0] / steps[1]:.2f}× ({seconds_text(steps[0])} vs {seconds_text(steps[1])})",
+                         "goal": "", "met": None})
 
     test_row = ratio_row("`make test` right after `make book` ÷ that `make book`", TEST_AFTER_BOOK_GOAL,
                          test, book, "`make book`")
@@ -846,8 +878,12 @@ def summary_rows(results: dict) -> list[dict]:
         test_row["result"] += "; the build was reused" if reused else "; the book was built again"
     rows.append(test_row)
     page = (results.get("check") or {}).get("page", CHECK_PAGE)
-    rows.append(ratio_row(f"`make check PAGE={page}` ÷ that `make test`", CHECK_GOAL, check, test,
-                          "`make test`"))
+    check_row = ratio_row(f"`make check PAGE={page}` ÷ the `make test` it replaces (after a change: "
+                          "everything is built again, as after `make clean`)", CHECK_GOAL, check, clean,
+                          "`make clean` then `make test`")
+    if check_row["met"] is not None and test and test.get("seconds"):
+        check_row["result"] += f"; {check['seconds'] / test['seconds']:.2f}× of `make test` with the build reused"
+    rows.append(check_row)
     rows.append(ratio_row("`make clean` then `make test` ÷ `make book`", CLEAN_TEST_GOAL, clean, book,
                           "`make book`"))
 
@@ -1034,7 +1070,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     results: dict = {"machine": machine(), "parts": parts}
-    measures = {"book": measure_book, "test": measure_test, "check": measure_check, "scripts": measure_scripts,
+    measures = {"kernels": measure_kernels, "book": measure_book, "test": measure_test, "check": measure_check,
+                "scripts": measure_scripts,
                 "clean": measure_clean, "pages": measure_pages, "training": measure_training}
     final_logs = BUILD / "bench-logs"
     # make clean removes _build: the logs wait in a temporary directory until every part ran.

@@ -94,11 +94,12 @@ def notebooks(langs: list[str]) -> list[Path]:
     return found
 
 
-def execute(langs: list[str]) -> None:
+def execute(langs: list[str], fork: bool = True) -> None:
     """Execute every notebook page into a fresh jupyter-cache, two kernels at a time.
 
     Each page runs in a kernel of its own, forked from a server that has imported TensorFlow
-    once (tools/kernels.py); where a system cannot fork, in a plain kernel. Longest pages first,
+    once (tools/kernels.py); with ``fork=False`` or where a system cannot fork, in a plain kernel
+    (a new process that imports everything itself, as jupyter-cache starts them). Longest pages first,
     by the times of the previous build when there was one, so that the two kernels end together.
     """
     from jupyter_cache import get_cache
@@ -129,7 +130,7 @@ def execute(langs: list[str]) -> None:
     print(f"Executing {len(pages)} pages, two kernels at a time (log: {log_path.relative_to(ROOT)})", flush=True)
     with log_path.open("w", encoding="utf-8") as log, contextlib.ExitStack() as stack:
         server = (stack.enter_context(kernels.ForkServer(log, PRELOAD))
-                  if kernels.available() else None)
+                  if fork and kernels.available() else None)
 
         def run(page: Path) -> None:
             key = page.relative_to(ROOT).as_posix()
@@ -547,6 +548,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-cache", action="store_true",
                         help="skip the execution pass and build from the cache as it is (pages missing from "
                              "it are executed by their build); for work on the site, never for a release")
+    parser.add_argument("--plain-kernels", action="store_true",
+                        help="start every page's kernel as a new process that imports everything itself, "
+                             "instead of forking it from a server that imported TensorFlow once (make bench "
+                             "compares the two)")
     parser.add_argument("--sites-only", action="store_true",
                         help="leave out the PDFs and offline bundles (tests of the sites; never for a release)")
     args = parser.parse_args(argv)
@@ -574,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         timings = {}
         started = time.perf_counter()
         if not args.keep_cache:
-            execute(langs)
+            execute(langs, fork=not args.plain_kernels)
         timings["execute"] = time.perf_counter() - started
         started = time.perf_counter()
         compile_catalogs()
