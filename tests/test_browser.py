@@ -10,66 +10,18 @@ fonts-noto-cjk`. Without it the tests fail; they never skip.
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.bookinfo import BUILD_HTML, languages
+from tests.conftest import TIMEOUT_MS
 from tests.test_site import inflected_only, load_ext
-from tools.build import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOTS = BUILD_HTML.parent / "screenshots"
 PAGE = "linear_regression.html"
 PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(built):
-    """http://127.0.0.1:<free port>/ serving the built site, for the whole session."""
-    handler = functools.partial(QuietHandler, directory=str(built))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests need Debian's Chromium and a Korean font. "
-            "Install the Debian packages: apt-get install --no-install-recommends chromium fonts-noto-cjk"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def browser_context(browser):
-    """One context for the session, so that pages share the HTTP cache."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
 
 
 class Tab:

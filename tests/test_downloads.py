@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from tests.bookinfo import BUILD_HTML, is_notebook, languages, toc_pages
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.conftest import TIMEOUT_MS
 from tests.test_site import load_ext
 
 BUILD = BUILD_HTML.parent
@@ -256,15 +256,9 @@ def test_site_publishes_and_links_the_pdf_and_the_bundle(lang):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: apt-get install --no-install-recommends chromium fonts-noto-cjk")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium: a second Playwright in the same process fails while the first runs."""
+    return browser
 
 
 class FileTab:
@@ -278,8 +272,8 @@ class FileTab:
             if not path.exists():
                 self.errors.append(f"missing: {request.url} ({request.failure})")
 
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, chromium):
+        self.context = chromium.new_context(viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page = self.context.new_page()
         self.blocked: list[str] = []

@@ -21,7 +21,7 @@ import pytest
 
 from book_ext.book_languages import HANGUL
 from tests.bookinfo import BUILD_HTML, ROOT, languages
-from tests.test_browser import SCREENSHOTS, Tab, browser, browser_context, server  # noqa: F401
+from tests.test_browser import SCREENSHOTS, Tab
 from tools import translations
 
 STATIC = ROOT / "_static"
@@ -329,7 +329,7 @@ def built_page(lang: str, page: str) -> str:
 
 
 @pytest.fixture
-def site_tab(browser_context, server):  # noqa: F811 - the fixtures imported above
+def site_tab(browser_context, server):
     opened = Tab(browser_context, server)
     yield opened
     opened.page.close()
