@@ -324,6 +324,13 @@ def test_bundle_works_from_the_file_system(chromium, unzipped, lang):
     rooted = re.compile(r"""(?:href|src)=["']/(?!/)""")
     for page in site.rglob("*.html"):
         assert not rooted.search(page.read_text(encoding="utf-8")), f"{page.relative_to(site)} uses a root path"
+    # The bundle holds one language: its switch shows that one and leads to no other site.
+    for name in toc_pages():
+        switch = BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser").select_one(
+            "nav.language-switch")
+        assert switch is not None, f"{name}.html of the bundle has no language switch"
+        assert switch.select_one(f'[aria-current="page"][lang="{lang}"]') is not None, str(switch)
+        assert not switch.select("a[href]"), f"{name}.html of the bundle links to another site: {switch}"
 
     tab = FileTab(chromium)
     try:

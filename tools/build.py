@@ -36,6 +36,7 @@ import contextlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -367,6 +368,10 @@ def print_pdf(page: Path, pdf: Path, title: str) -> int:
     return len(PdfReader(pdf).pages)
 
 
+# A link of the language switch (_templates/language-switch.html) to another language's site.
+OTHER_LANGUAGE_LINK = re.compile(r'\s*<a class="language-switch-link"[^>]*>[^<]*</a>')
+
+
 def zip_site(site: Path, bundle: Path, top: str, leave_out: set[str]) -> int:
     """The language's site in ``bundle`` under the folder ``top``, except ``leave_out``; its file count."""
     import zipfile
@@ -379,7 +384,12 @@ def zip_site(site: Path, bundle: Path, top: str, leave_out: set[str]) -> int:
             if path.is_dir() or rel in leave_out:
                 continue
             kind = zipfile.ZIP_STORED if path.suffix.lower() in STORED else zipfile.ZIP_DEFLATED
-            archive.write(path, f"{top}/{rel}", compress_type=kind)
+            if path.suffix == ".html":
+                # A bundle holds one language: its switch offers no other (that site is not in the zip).
+                text = OTHER_LANGUAGE_LINK.sub("", path.read_text(encoding="utf-8"))
+                archive.writestr(f"{top}/{rel}", text, compress_type=kind)
+            else:
+                archive.write(path, f"{top}/{rel}", compress_type=kind)
             count += 1
     os.replace(tmp, bundle)
     return count
