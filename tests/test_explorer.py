@@ -29,6 +29,10 @@ ASSETS = ("gd_explorer.js", "gd_explorer.css")
 SIZE_LIMIT = 30_000
 EXPLORER_PAGES = ("learning_rate", "sgd")
 RTOL = 1e-6
+# A screenshot of an element taller than the window is stitched from several, and the theme's
+# fixed and sticky bars (the header, the skip link) land in the middle of it: hide them while
+# taking one. Readers never see them there (a window-sized screenshot shows the page as it is).
+NO_STICKY = ".skip-link, .bd-header, .bd-header-article { visibility: hidden !important; }"
 
 
 # ---- NumPy: the reference ----------------------------------------------------------------
@@ -229,7 +233,7 @@ def check_layout(tab: Tab, name: str) -> str:
     explorer = page.locator(".gd-explorer").first
     page.set_viewport_size({"width": 1280, "height": 900})
     explorer.scroll_into_view_if_needed()
-    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-desktop.png"))
+    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-desktop.png"), style=NO_STICKY)
     page.set_viewport_size({"width": 390, "height": 844})
     explorer.scroll_into_view_if_needed()
     widths = page.evaluate(
@@ -238,11 +242,11 @@ def check_layout(tab: Tab, name: str) -> str:
     )
     assert widths[0] <= widths[1], f"{name}: the page scrolls sideways at 390 px: {widths}"
     assert widths[2] <= widths[3], f"{name}: the explorer is wider than its column at 390 px: {widths}"
-    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone.png"))
+    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone.png"), style=NO_STICKY)
     # The dark theme: the text is light on a dark background.
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
     colour = page.evaluate("getComputedStyle(document.querySelector('.gd-explorer .gd-result')).color")
-    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone-dark.png"))
+    explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone-dark.png"), style=NO_STICKY)
     page.evaluate("document.documentElement.dataset.theme = 'light'")
     page.set_viewport_size({"width": 1280, "height": 900})
     return colour
