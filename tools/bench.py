@@ -184,22 +184,27 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
-def run_make(args: list[str], log_name: str, *, cwd: Path | None = None) -> dict:
-    """Run ``make ARGS`` with its output in LOGS/log_name; return seconds, exit status and errors."""
+def run_logged(cmd: list[str], name: str, log_name: str, *, cwd: Path | None = None) -> dict:
+    """Run cmd (called ``name`` in messages) with its output in LOGS/log_name; return seconds,
+    exit status and errors."""
     log = LOGS / log_name
     log.unlink(missing_ok=True)
-    words = " ".join(args)
-    note(f"make {words} (log: {log_name}) ...")
+    note(f"{name} (log: {log_name}) ...")
     try:
-        seconds, status = run_timed(["make", *args], cwd=cwd or ROOT, log=log)
+        seconds, status = run_timed(cmd, cwd=cwd or ROOT, log=log)
     except FileNotFoundError:
-        return {"seconds": None, "exit": None, "error": "make was not found", "log": log_name}
+        return {"seconds": None, "exit": None, "error": f"{cmd[0]} was not found", "log": log_name}
     result = {"seconds": round(seconds, 2), "exit": status, "log": log_name}
     if status != 0:
-        result["error"] = "timed out" if status is None else f"make {words} failed (exit {status})"
-        note(f"make {words} did not succeed; the end of its log:\n{tail(log)}")
-    note(f"make {words}: {seconds:.1f} s")
+        result["error"] = "timed out" if status is None else f"{name} failed (exit {status})"
+        note(f"{name} did not succeed; the end of its log:\n{tail(log)}")
+    note(f"{name}: {seconds:.1f} s")
     return result
+
+
+def run_make(args: list[str], log_name: str, *, cwd: Path | None = None) -> dict:
+    """Run ``make ARGS`` with its output in LOGS/log_name; return seconds, exit status and errors."""
+    return run_logged(["make", *args], f"make {' '.join(args)}", log_name, cwd=cwd)
 
 
 def make_targets(makefile: Path) -> set[str]:
@@ -258,17 +263,10 @@ def measure_book() -> dict:
 
 def measure_kernels() -> dict:
     """The build with plain kernels, each importing TensorFlow itself: what the fork server saves."""
-    log = LOGS / "build-plain-kernels.log"
-    log.unlink(missing_ok=True)
-    note(f"tools/build.py --plain-kernels (log: {log.name}) ...")
     started = time.time()
-    seconds, status = run_timed([venv_python(), "tools/build.py", "--plain-kernels"], cwd=ROOT, log=log)
-    result = {"seconds": round(seconds, 2), "exit": status, "log": log.name}
-    if status != 0:
-        result["error"] = "timed out" if status is None else f"the build failed (exit {status})"
-        note(f"the build with plain kernels did not succeed; the end of its log:\n{tail(log)}")
-    note(f"build with plain kernels: {seconds:.1f} s")
-    return {"make": result, "timings": read_timings(TIMINGS, since=started)}
+    run = run_logged([venv_python(), "tools/build.py", "--plain-kernels"], "tools/build.py --plain-kernels",
+                     "build-plain-kernels.log")
+    return {"make": run, "timings": read_timings(TIMINGS, since=started)}
 
 
 def measure_test() -> dict:
