@@ -33,9 +33,10 @@ kernelspec:
 # {title}
 
 ```{{code-cell}} ipython3
-import json, os, sys
+import json, os, signal, sys
 print(json.dumps({{"page": "{title}", "pid": os.getpid(), "preloaded": "{module}" in sys.modules,
-                  "leftover": "marker" in globals(), "cwd": os.getcwd()}}))
+                  "leftover": "marker" in globals(), "cwd": os.getcwd(),
+                  "sigpipe_ignored": signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN}}))
 marker = 1
 {extra}
 ```
@@ -91,6 +92,7 @@ def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch
     assert all(run["preloaded"] for run in runs), "the kernel did not start from the server's imports"
     assert not any(run["leftover"] for run in runs), "a page saw another page's variables"
     assert all(run["cwd"] == str(scratch / "book" / "ko") for run in runs), "kernels run in the page's folder"
+    assert all(run["sigpipe_ignored"] for run in runs), "a kernel must handle SIGPIPE as a new Python process does"
     times = json.loads((build.LOGS / "execute-times.json").read_text(encoding="utf-8"))
     assert set(times) == {f"book/ko/{name}.md" for name in ("index", "one", "two", "broken")}
     log = (build.LOGS / "execute.log").read_text(encoding="utf-8")

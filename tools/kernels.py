@@ -66,10 +66,8 @@ def _run_kernel(request: dict) -> None:
     """In the forked child: become the kernel the request describes. Never returns."""
     code = 1
     try:
+        # The server changed no signal disposition: the kernel has those of a new Python process.
         os.setsid()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
-            signal.signal(signum, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
