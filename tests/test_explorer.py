@@ -126,6 +126,23 @@ READ = """root => {
     });
 }"""
 
+# Type each setting into the explorer's fields, firing the events a reader's typing fires, and
+# read what it shows (READ) after each.
+SWEEP = f"""(root, settings) => {{
+    const read = {READ};
+    const type = (selector, value, event) => {{
+        const field = root.querySelector(selector);
+        field.value = value;
+        field.dispatchEvent(new Event(event, {{bubbles: true}}));
+    }};
+    return settings.map(([lr, n, batch]) => {{
+        if (batch !== null) type("select", batch, "change");
+        type("input[id$='-n-number']", n, "input");
+        type("input[id$='-lr-number']", lr, "input");
+        return read(root);
+    }});
+}}"""
+
 
 class Explorer:
     def __init__(self, tab: Tab):
@@ -149,20 +166,35 @@ class Explorer:
         return got
 
     def result(self) -> dict:
-        got = self.root.evaluate(READ)
-        got["threshold"] = float(got["threshold"]) if got["threshold"] else None
-        got["diverged"] = got["diverged"] == "true"
-        for key in ("w", "b", "cost"):
-            got[key] = float(got[key])
-        return got
+        return parse(self.root.evaluate(READ))
+
+    def sweep(self, settings: list[tuple[float, int, int | None]]) -> list[dict]:
+        """What the explorer shows after each (learning rate, updates, batch size), in one round trip.
+
+        The values are typed into the same fields as set() types them, with the same events.
+        """
+        typed = [[repr(lr), str(n), None if batch is None else str(batch)] for lr, n, batch in settings]
+        return [parse(got) for got in self.root.evaluate(SWEEP, typed)]
 
 
-def check_against_numpy(explorer: Explorer, lr: float, n: int, batch: int | None = None) -> dict:
-    got = explorer.set(lr=lr, n=n, batch=batch)
-    want = numpy_descent(explorer.data, lr, n, batch)
-    for key, expected in zip(("w", "b", "cost"), want):
-        assert same(got[key], expected), f"lr={lr!r}, n={n}, batch={batch}: {key} = {got[key]!r}, NumPy {expected!r}"
+def parse(got: dict) -> dict:
+    got["threshold"] = float(got["threshold"]) if got["threshold"] else None
+    got["diverged"] = got["diverged"] == "true"
+    for key in ("w", "b", "cost"):
+        got[key] = float(got[key])
     return got
+
+
+def check_against_numpy(explorer: Explorer, settings: list[tuple[float, int, int | None]]) -> list[dict]:
+    """The explorer's W, b and cost for each (learning rate, updates, batch size) are NumPy's."""
+    results = explorer.sweep(settings)
+    for (lr, n, batch), got in zip(settings, results, strict=True):
+        assert float(got["learning-rate"]) == lr and got["updates"] == str(n), f"{lr!r}, {n} typed: {got}"
+        want = numpy_descent(explorer.data, lr, n, batch)
+        for key, expected in zip(("w", "b", "cost"), want):
+            assert same(got[key], expected), (
+                f"lr={lr!r}, n={n}, batch={batch}: {key} = {got[key]!r}, NumPy {expected!r}")
+    return results
 
 
 def check_learning_rates(tab: Tab, lang: str) -> None:
@@ -177,13 +209,12 @@ def check_learning_rates(tab: Tab, lang: str) -> None:
     assert same(explorer.result()["threshold"], threshold)
     just_above = float(np.nextafter(threshold, 1.0))
     rates = [0.001, 0.05, 0.98 * threshold, threshold, just_above, 1.02 * threshold, 0.1, 0.13, 0.2]
-    for n in (1, 37, data["updates"], 1000):
-        for lr in rates:
-            got = check_against_numpy(explorer, lr, n)
-            above = lr > threshold
-            assert got["diverged"] == above and got["warning"] == above, (
-                f"lr={lr!r} ({'above' if above else 'not above'} {threshold!r}): the message says {got['message']!r}"
-            )
+    settings = [(lr, n, None) for n in (1, 37, data["updates"], 1000) for lr in rates]
+    for (lr, _, _), got in zip(settings, check_against_numpy(explorer, settings)):
+        above = lr > threshold
+        assert got["diverged"] == above and got["warning"] == above, (
+            f"lr={lr!r} ({'above' if above else 'not above'} {threshold!r}): the message says {got['message']!r}"
+        )
     # Above the threshold, the cost after enough updates is larger than at the start, and below it smaller.
     start_cost = numpy_descent(data, 0.1, 0)[2]
     assert explorer.set(lr=1.02 * threshold, n=1000)["cost"] > start_cost
@@ -359,9 +390,8 @@ def test_built_sgd_page_explorer_agrees_with_numpy_for_every_batch_size(site_tab
     m = len(data["x"])
     assert explorer.root.locator("select option").all_inner_texts() == [str(s) for s in data["batch_sizes"]]
     for batch in data["batch_sizes"]:
-        for n in (1, 3, 7, data["updates"]):
-            for lr in (0.01, 0.1, 0.13, 0.19):
-                check_against_numpy(explorer, lr, n, batch)
+        check_against_numpy(explorer, [(lr, n, batch) for n in (1, 3, 7, data["updates"])
+                                       for lr in (0.01, 0.1, 0.13, 0.19)])
         limit = explorer.set(lr=0.1, batch=batch)["threshold"]
         if batch == m:
             assert same(limit, numpy_threshold(data))
