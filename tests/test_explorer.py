@@ -274,6 +274,15 @@ def check_layout(tab: Tab, name: str) -> str:
     assert widths[0] <= widths[1], f"{name}: the page scrolls sideways at 390 px: {widths}"
     assert widths[2] <= widths[3], f"{name}: the explorer is wider than its column at 390 px: {widths}"
     explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone.png"), style=NO_STICKY)
+    # On the narrowest phones (320 px), the threshold label under the slider (long in Korean)
+    # wraps and stays inside the explorer.
+    page.set_viewport_size({"width": 320, "height": 640})
+    edges = page.evaluate(
+        "() => [document.querySelector('.gd-explorer'), document.querySelector('.gd-explorer .gd-threshold-mark')]"
+        ".map(e => e.getBoundingClientRect()).flatMap(r => [r.left, r.right])"
+    )
+    assert edges[0] <= edges[2] and edges[3] <= edges[1], f"{name}: the threshold label leaves the explorer: {edges}"
+    page.set_viewport_size({"width": 390, "height": 844})
     # The dark theme: the text is light on a dark background.
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
     colour = page.evaluate("getComputedStyle(document.querySelector('.gd-explorer .gd-result')).color")
