@@ -3,8 +3,13 @@
 Each page is a MyST text notebook. Its ``{code-cell} ipython3`` cells and its
 ```python doctest blocks (``>>>``) run in document order in one namespace per
 page, so a doctest in the prose checks the numbers the cells above it computed.
+
+A page that the build executed from the inputs as they are now reports the results that
+Sybil found in the build's kernel instead of running a second time (_ext/book_examples.py);
+any other page runs here. The report header says how many of each.
 """
 
+import functools
 import os
 
 # Quiet TensorFlow's C++ logging before any page imports it (the one definition: _ext/book_env.py).
@@ -13,12 +18,18 @@ import book_ext.book_env  # noqa: F401
 # Figures are drawn without a screen.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from sybil import Sybil  # noqa: E402
+from book_ext import book_examples  # noqa: E402
+from tools import build  # noqa: E402
 
-from tests.bookinfo import sybil_parsers  # noqa: E402
+ROOT = build.REPO
+# The inputs as they are now, in the build's own terms (tools/build.py, make test's --if-changed).
+inputs_digest = functools.cache(build.inputs_digest)
 
-pytest_collect_file = Sybil(
-    parsers=sybil_parsers(),
-    patterns=["book/**/*.md"],
-    excludes=["**/README.md"],
-).pytest()
+pytest_collect_file = book_examples.sybil(ROOT, inputs_digest).pytest()
+
+
+def pytest_report_header(config):
+    pages = sorted((ROOT / "book").rglob("*.md"))
+    recorded = [p for p in pages if book_examples.valid_record(ROOT, p, inputs_digest()) is not None]
+    return (f"book examples: {len(recorded)} of {len(pages)} pages report what Sybil found in the build's "
+            f"kernels ({book_examples.RECORDS}/, same inputs); {len(pages) - len(recorded)} run here")

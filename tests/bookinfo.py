@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 from pathlib import Path
 
 from tools import translations
@@ -48,21 +47,6 @@ def is_notebook(lang: str, name: str) -> bool:
     from book_ext.book_translations import is_notebook as page_is_notebook
 
     return page_is_notebook(BOOK / lang / f"{name}.md")
-
-
-def sybil_parsers() -> list:
-    """The parsers that find runnable examples in a page.
-
-    ``{code-cell} ipython3`` cells are run as Python (Sybil's PythonCodeBlockParser
-    only looks for the language ``python``); ```python blocks are doctests.
-    """
-    from sybil.evaluators.python import PythonEvaluator
-    from sybil.parsers.myst import CodeBlockParser, PythonCodeBlockParser
-
-    return [
-        CodeBlockParser(language="ipython3", evaluator=PythonEvaluator()),
-        PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
-    ]
 
 
 def copy_book(dest: Path, names: list[str]) -> Path:

@@ -3,6 +3,10 @@
 The server imports a light module here instead of TensorFlow, so that the tests stay fast: what
 they check (a fresh process and namespace per page, the preloaded module already there, failures
 reported per page, no kernel left behind) does not depend on which module it is.
+
+One page has doctests: the build checks them with Sybil in the page's kernel, after the cells
+above them, and records every example's result; pytest then reports the record instead of
+running the page again, until the inputs change (_ext/book_examples.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from jupyter_cache import get_cache
+from sybil.example import SybilFailure
 
+from book_ext import book_examples
 from tools import build, kernels
 
 # A module nothing else in a kernel imports: if a page finds it loaded, the server preloaded it.
@@ -43,6 +49,29 @@ marker = 1
 """
 
 
+# A page whose doctests the build checks in its kernel: one before any cell, two after the first
+# cell (the second fails on purpose), one after the second cell.
+CHECKED_TITLE = "# checked\n"
+CHECKED_HEAD = "\n```python\n>>> 1 + 1\n2\n```\n"
+CHECKED_TAIL = """
+```python
+>>> x = 41
+```
+
+```{code-cell} ipython3
+x + 1
+```
+
+```python
+>>> x + 1
+42
+>>> x
+40
+```
+"""
+DIGEST = "the scratch book's inputs"
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -60,12 +89,15 @@ def scratch(tmp_path, monkeypatch):
     (tmp_path / "book" / "ko").mkdir(parents=True)
     (tmp_path / "_config.yml").write_text(
         "sphinx:\n  config:\n    book_languages:\n      ko: {name: 한국어}\n", encoding="utf-8")
-    toc = "format: jb-book\nroot: index\nchapters:\n- file: one\n- file: two\n- file: broken\n"
+    toc = "format: jb-book\nroot: index\nchapters:\n- file: one\n- file: two\n- file: checked\n- file: broken\n"
     (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
     plot = "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1])\nplt.show()"
     for name, extra in (("index", ""), ("one", plot), ("two", ""), ("broken", "raise ValueError('boom')")):
         (tmp_path / "book" / "ko" / f"{name}.md").write_text(
             PAGE.format(title=name, module=PRELOADED, extra=extra), encoding="utf-8")
+    checked = PAGE.format(title="checked", module=PRELOADED, extra="")
+    checked = checked.replace(CHECKED_TITLE, CHECKED_TITLE + CHECKED_HEAD)
+    (tmp_path / "book" / "ko" / "checked.md").write_text(checked + CHECKED_TAIL, encoding="utf-8")
     monkeypatch.setattr(build, "ROOT", build.ROOT)  # use_root changes it; restored after the test
     monkeypatch.setattr(build, "PRELOAD", PRELOAD)
     monkeypatch.delenv("MPLBACKEND", raising=False)  # as under `make book` (conftest.py sets Agg for Sybil)
@@ -75,9 +107,9 @@ def scratch(tmp_path, monkeypatch):
 
 
 def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch, capsys):
-    build.execute(["ko"])
+    build.execute(["ko"], digest=DIGEST)
     summary = capsys.readouterr().out
-    assert "succeeded: 3, failed: book/ko/broken.md" in summary
+    assert "succeeded: 4, failed: book/ko/broken.md" in summary
     cache = get_cache(str(build.CACHE))
     seen = {}
     for record in cache.list_cache_records():
@@ -86,17 +118,60 @@ def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch
         seen[record.uri] = json.loads(outputs[0]["text"])
         figures = [out for out in outputs if "image/png" in out.get("data", {})]
         assert len(figures) == (1 if record.uri.endswith("one.md") else 0), f"{record.uri}: {outputs}"
-    assert sorted(run["page"] for run in seen.values()) == ["index", "one", "two"], "the broken one is not cached"
+    pages = sorted(run["page"] for run in seen.values())
+    assert pages == ["checked", "index", "one", "two"], "the broken one is not cached"
     runs = list(seen.values())
-    assert len({run["pid"] for run in runs}) == 3, "two pages shared a kernel process"
+    assert len({run["pid"] for run in runs}) == 4, "two pages shared a kernel process"
     assert all(run["preloaded"] for run in runs), "the kernel did not start from the server's imports"
     assert not any(run["leftover"] for run in runs), "a page saw another page's variables"
     assert all(run["cwd"] == str(scratch / "book" / "ko") for run in runs), "kernels run in the page's folder"
     assert all(run["sigpipe_ignored"] for run in runs), "a kernel must handle SIGPIPE as a new Python process does"
     times = json.loads((build.LOGS / "execute-times.json").read_text(encoding="utf-8"))
-    assert set(times) == {f"book/ko/{name}.md" for name in ("index", "one", "two", "broken")}
+    assert set(times) == {f"book/ko/{name}.md" for name in ("index", "one", "two", "checked", "broken")}
     log = (build.LOGS / "execute.log").read_text(encoding="utf-8")
     assert "book/ko/broken.md: failed" in log and "boom" in log
+    check_recorded_examples(scratch, cache)
+
+
+def outcomes(document) -> list[str | None]:
+    """Evaluate every example of a Sybil document in order, as pytest would: None or the failure."""
+    found = []
+    for example in document:
+        try:
+            example.evaluate()
+            found.append(None)
+        except SybilFailure as failure:
+            found.append(failure.result)
+    return found
+
+
+def check_recorded_examples(root, cache) -> None:
+    """The build checked the doctests in the kernel, recorded every example, and pytest reports the record."""
+    page = root / "book" / "ko" / "checked.md"
+    found = book_examples.examples(page)
+    cell, doctest = book_examples.CELL, book_examples.DOCTEST
+    assert [kind for _, kind in found] == [doctest, cell, doctest, cell, doctest, doctest]
+    record = json.loads(book_examples.record_path(root, page).read_text(encoding="utf-8"))
+    assert record["inputs"] == DIGEST
+    results = [record["results"][str(line)] for line, _ in found]
+    assert results[:5] == [None] * 5, results
+    failure = "Expected:\n    40\nGot:\n    41"
+    assert failure in results[5], results[5]
+    assert not book_examples.record_path(root, root / "book" / "ko" / "broken.md").exists()
+    # The cached notebook is the page's own: no checking cell, its cells numbered 1 and 2.
+    nb = next(cache.get_cache_bundle(r.pk).nb for r in cache.list_cache_records() if r.uri.endswith("checked.md"))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == [1, 2], [c.source for c in code]
+    assert code[1].outputs[0]["execution_count"] == 2 and code[1].outputs[0]["data"]["text/plain"] == "42"
+    # Under pytest, with the inputs unchanged: the record's results, and the page does not run again.
+    document = book_examples.sybil(root, lambda: DIGEST).parse(page)
+    assert outcomes(document) == results
+    assert "x" not in document.namespace, "a page with a valid record ran again"
+    # With other inputs, the page runs under pytest, and the doctest fails the same way.
+    document = book_examples.sybil(root, lambda: "changed inputs").parse(page)
+    again = outcomes(document)
+    assert again[:5] == [None] * 5 and failure in again[5], again
+    assert document.namespace["x"] == 41
 
 
 def start_kernels(server: kernels.ForkServer, count: int) -> tuple[list, list[int]]:

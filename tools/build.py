@@ -46,7 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import book_ext.book_env  # noqa: F401  (TensorFlow's quiet logging, set here, inherited by the kernels)
-from book_ext import book_languages
+from book_ext import book_examples, book_languages
 from book_ext.book_translations import is_notebook
 from examples.tutorial import OneLineParser
 from tools import kernels
@@ -68,6 +68,9 @@ def use_root(root: Path) -> None:
 
 
 use_root(REPO)
+
+# The metadata that marks a cell the build inserted to check doctests (add_checks, take_checks).
+CHECK = "book_examples_check"
 
 
 # What the execution pass's fork server imports once for every kernel (tools/kernels.py).
@@ -98,13 +101,17 @@ def notebooks(langs: list[str]) -> list[Path]:
     return found
 
 
-def execute(langs: list[str], fork: bool = True) -> None:
+def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> None:
     """Execute every notebook page into a fresh jupyter-cache, KERNELS kernels at a time.
 
     Each page runs in a kernel of its own, forked from a server that has imported TensorFlow
     once (tools/kernels.py); with ``fork=False`` or where a system cannot fork, in a plain kernel
     (a new process that imports everything itself, as jupyter-cache starts them). Longest pages first,
     by the times of the previous build when there was one, so that the kernels end together.
+
+    Sybil checks each page's doctests in its kernel, right after the cells above them; the results
+    of all its examples go to _build/examples/ with ``digest``, the inputs the build is made from
+    (_ext/book_examples.py says how pytest uses them).
     """
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
@@ -116,6 +123,7 @@ def execute(langs: list[str], fork: bool = True) -> None:
     except (OSError, ValueError):
         previous = {}
     shutil.rmtree(CACHE, ignore_errors=True)
+    shutil.rmtree(ROOT / book_examples.RECORDS, ignore_errors=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     pages = notebooks(langs)
     cache = get_cache(str(CACHE))
@@ -142,12 +150,16 @@ def execute(langs: list[str], fork: bool = True) -> None:
             with lock:
                 project_nb = cache.get_project_notebook(str(page))
             extra = {"km": server.kernel_manager()} if server else {}
+            nb = project_nb.nb
+            after = book_examples.plan(page, sum(cell.cell_type == "code" for cell in nb.cells))
+            add_checks(nb, page, after or {})
             try:
-                result = single_nb_execution(project_nb.nb, cwd=str(page.parent), timeout=300,
-                                             allow_errors=False, **extra)
+                result = single_nb_execution(nb, cwd=str(page.parent), timeout=300, allow_errors=False, **extra)
             except Exception as error:  # noqa: BLE001 -- a kernel that died: the page failed
-                result = ExecutionResult(project_nb.nb, str(page.parent), 0.0, error,
-                                         f"{type(error).__name__}: {error}")
+                result = ExecutionResult(nb, str(page.parent), 0.0, error, f"{type(error).__name__}: {error}")
+            checked = take_checks(nb)
+            if digest and after is not None and not result.err:
+                record_examples(page, checked, digest)
             with lock:
                 times[key] = round(result.time, 2)
                 if result.err:
@@ -167,6 +179,61 @@ def execute(langs: list[str], fork: bool = True) -> None:
     # A failed page is not cached: its build executes it again and stops on the error
     # (raise_on_error), naming the page.
     print(f"succeeded: {len(pages) - len(failed)}" + (f", failed: {', '.join(failed)}" if failed else ""))
+
+
+def add_checks(nb, page: Path, after: dict[int, list[int]]) -> None:
+    """Insert a cell that checks the doctests of ``after`` (book_examples.plan) after their cells."""
+    from nbformat.v4 import new_code_cell
+
+    cells = []
+
+    def check(ran: int) -> None:
+        if ran in after:
+            cells.append(new_code_cell(book_examples.checking_cell(page, after[ran]), metadata={CHECK: True}))
+
+    ran = 0
+    check(ran)
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell.cell_type == "code":
+            ran += 1
+            check(ran)
+    nb.cells = cells
+
+
+def take_checks(nb) -> dict[int, str | None]:
+    """Remove the cells add_checks inserted; number the page's cells 1, 2, ... again; return the results."""
+    results: dict[int, str | None] = {}
+    kept = []
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get(CHECK):
+            results.update(book_examples.results_of(cell.get("outputs", [])))
+        else:
+            kept.append(cell)
+    nb.cells = kept
+    count = 0
+    for cell in kept:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "execute_result":
+                    output["execution_count"] = count
+    return results
+
+
+def record_examples(page: Path, checked: dict[int, str | None], digest: str) -> None:
+    """Record the result of every example of a page that executed without error: its cells passed.
+
+    Nothing is recorded unless every doctest was checked (pytest then runs the page itself).
+    """
+    found = book_examples.examples(page)
+    if any(kind == book_examples.DOCTEST and line not in checked for line, kind in found):
+        return
+    results = {line: None if kind == book_examples.CELL else checked[line] for line, kind in found}
+    path = book_examples.record_path(ROOT, page)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"inputs": digest, "results": results}, indent=1) + "\n", encoding="utf-8")
 
 
 def compile_catalogs() -> None:
@@ -593,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         timings = {}
         started = time.perf_counter()
         if not args.keep_cache:
-            execute(langs, fork=not args.plain_kernels)
+            execute(langs, fork=not args.plain_kernels, digest=digest)
         timings["execute"] = time.perf_counter() - started
         started = time.perf_counter()
         compile_catalogs()

@@ -1,0 +1,185 @@
+"""The book's runnable examples as Sybil finds them, and the results the build records for them.
+
+Sybil runs every page's code: its ``{code-cell} ipython3`` cells and its ```python doctests
+(``>>>``), in document order, in one namespace per page, so that a doctest checks the numbers the
+cells above it computed.
+
+Each program runs once. The build (tools/build.py) executes every notebook page in a Jupyter
+kernel anyway, so it has Sybil check the page's doctests there, in the page's own namespace, each
+right after the cells above it (plan() and check_in_kernel()). It records every example's result
+in ``_build/examples/<lang>/<page>.json`` with the digest of the inputs it was built from.
+When pytest collects a page (conftest.py: sybil()), an example of a page whose record was made
+from the inputs as they are now reports the recorded result: a cell passed if the build executed
+it, a doctest passed or failed as Sybil found in the kernel. A page without such a record (edited
+since, not a notebook, or no build yet) runs under pytest as before, every example in order.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable, Iterator
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from pathlib import Path
+
+RECORDS = Path("_build") / "examples"  # under the book's root
+# The line a kernel prints before its results, so that the build finds them in the cell's output.
+MARK = "book-examples: "
+CELL = "cell"
+DOCTEST = "doctest"
+
+
+def parsers() -> list:
+    """The parsers that find the runnable examples of a page.
+
+    ``{code-cell} ipython3`` cells are run as Python (Sybil's PythonCodeBlockParser only looks
+    for the language ``python``); ```python blocks are doctests.
+    """
+    from sybil.evaluators.python import PythonEvaluator
+    from sybil.parsers.myst import CodeBlockParser, PythonCodeBlockParser
+
+    return [
+        CodeBlockParser(language="ipython3", evaluator=PythonEvaluator()),
+        PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
+    ]
+
+
+def parse(path: Path):
+    """The Sybil document of a page, every example found by parsers()."""
+    from sybil.document import Document
+
+    return Document.parse(str(path), *parsers())
+
+
+def examples(path: Path) -> list[tuple[int, str]]:
+    """(line, CELL or DOCTEST) of every example of a page, in document order."""
+    from sybil.document import Document
+
+    cells = {example.line for example in Document.parse(str(path), parsers()[0])}
+    return [(example.line, CELL if example.line in cells else DOCTEST) for example in parse(path)]
+
+
+def record_path(root: Path, page: Path) -> Path:
+    """Where the build records the results of book/<lang>/<page>.md."""
+    return root / RECORDS / page.relative_to(root / "book").with_suffix(".json")
+
+
+# --- in the build ---------------------------------------------------------------------------
+
+
+def plan(path: Path, code_cells: int) -> dict[int, list[int]] | None:
+    """The doctests to check after each code cell: {number of cells run before them: [lines]}.
+
+    None when the page's cells as Sybil finds them are not the notebook's ``code_cells`` code
+    cells (the build then records nothing for the page, and pytest runs it).
+    """
+    found = examples(path)
+    if sum(kind == CELL for _, kind in found) != code_cells:
+        return None
+    after: dict[int, list[int]] = {}
+    cells = 0
+    for line, kind in found:
+        if kind == CELL:
+            cells += 1
+        else:
+            after.setdefault(cells, []).append(line)
+    return after
+
+
+def checking_cell(path: Path, lines: list[int]) -> str:
+    """The code of the extra cell that checks these doctests in the kernel (removed after the run)."""
+    return f"__import__('book_ext.book_examples').book_examples.check_in_kernel({str(path)!r}, {lines!r})"
+
+
+_documents: dict[str, object] = {}
+
+
+def check_in_kernel(path: str, lines: list[int]) -> None:
+    """In the page's kernel: evaluate these doctests with Sybil in the kernel's namespace; print the results.
+
+    Prints MARK and a JSON object {line: null when it passed, else Sybil's failure text}.
+    Never raises: a failing doctest is a result, not an error of the page.
+    """
+    from IPython import get_ipython
+    from sybil.example import SybilFailure
+
+    document = _documents.get(path) or _documents.setdefault(path, parse(Path(path)))
+    document.namespace = get_ipython().user_ns
+    results = {}
+    for example in document.examples():
+        if example.line not in lines:
+            continue
+        try:
+            example.evaluate()
+            results[example.line] = None
+        except SybilFailure as failure:
+            results[example.line] = failure.result
+        except BaseException:  # noqa: BLE001 -- reported as that example's failure
+            results[example.line] = traceback.format_exc()
+    print(MARK + json.dumps(results), flush=True)
+
+
+def results_of(outputs: list) -> dict[int, str | None]:
+    """The results a checking cell printed."""
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    found = [line[len(MARK):] for line in text.splitlines() if line.startswith(MARK)]
+    return {int(line): result for line, result in json.loads(found[-1]).items()} if found else {}
+
+
+# --- under pytest ---------------------------------------------------------------------------
+
+
+def valid_record(root: Path, page: Path, digest: str) -> dict[int, str | None] | None:
+    """The recorded results of a page, when the build made them from the inputs as they are now
+    (``digest``) and they cover every example the page has now; else None."""
+    try:
+        record = json.loads(record_path(root, page).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("inputs") != digest:
+        return None
+    results = {int(line): result for line, result in record.get("results", {}).items()}
+    return results if set(results) == {line for line, _ in examples(page)} else None
+
+
+class Recorded:
+    """An evaluator that reports the result the build recorded for an example instead of running it."""
+
+    def __init__(self, results: dict[int, str | None]):
+        self.results = results
+
+    def __call__(self, example) -> str | None:
+        return self.results[example.line]
+
+    def __repr__(self) -> str:
+        return "<result recorded by the build>"
+
+
+class FromBuild:
+    """A Sybil parser: another parser's regions, evaluated by Recorded when the page has a valid record."""
+
+    def __init__(self, parser, record_of: Callable[[Path], dict | None]):
+        self.parser = parser
+        self.record_of = record_of
+
+    def __call__(self, document) -> Iterator:
+        results = self.record_of(Path(document.path))
+        for region in self.parser(document):
+            if results is not None:
+                region.evaluator = Recorded(results)
+            yield region
+
+
+def sybil(root: Path, digest: Callable[[], str]):
+    """The Sybil that collects every page of the book; pages with a valid record report it."""
+    from sybil import Sybil
+
+    cache: dict[Path, dict | None] = {}
+
+    def record_of(page: Path) -> dict | None:
+        if page not in cache:
+            cache[page] = valid_record(root, page, digest())
+        return cache[page]
+
+    return Sybil(parsers=[FromBuild(parser, record_of) for parser in parsers()],
+                 path=str(root), patterns=["book/**/*.md"], excludes=["**/README.md"])
