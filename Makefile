@@ -51,7 +51,8 @@ book: $(STAMP)
 # in one namespace. TEST_WORKERS=N changes the number.
 # The book is built first unless _build/html was built, with every cell executed, from the
 # inputs as they are now (tools/build.py --if-changed compares a digest of every input):
-# `make test` right after `make book` reuses that build instead of executing everything again.
+# `make test` right after `make book` reuses that build instead of executing everything again,
+# and the results of the examples that Sybil checked in its kernels (_ext/book_examples.py).
 test: $(STAMP)
 	$(BIN)/python tools/build.py --if-changed
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
@@ -95,7 +96,8 @@ bench: $(STAMP)
 
 # The contributor's loop, one edited page: make check PAGE=ko/sgd (or PAGE=en/sgd). Parity,
 # staleness, glossary and concept order of the page (and of its translations when it is a
-# source page), then the Sybil examples of the same pages. It runs one page, not the book.
+# source page), then the Sybil examples of the same pages (the build's recorded results while no
+# build input has changed since it ran; after an edit they run). It runs one page, not the book.
 CHECK_USAGE := error: say which page as <language>/<name>, e.g. make check PAGE=ko/sgd: book/$(PAGE).md does not exist
 .PHONY: check
 check: $(STAMP)

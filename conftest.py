@@ -29,7 +29,7 @@ pytest_collect_file = book_examples.sybil(ROOT, inputs_digest).pytest()
 
 
 def pytest_report_header(config):
-    pages = sorted((ROOT / "book").rglob("*.md"))
+    pages = [p for p in sorted((ROOT / "book").rglob("*.md")) if book_examples.examples(p)]
     recorded = [p for p in pages if book_examples.valid_record(ROOT, p, inputs_digest()) is not None]
-    return (f"book examples: {len(recorded)} of {len(pages)} pages report what Sybil found in the build's "
-            f"kernels ({book_examples.RECORDS}/, same inputs); {len(pages) - len(recorded)} run here")
+    return (f"book examples: {len(recorded)} of the {len(pages)} pages with examples report what Sybil found "
+            f"in the build's kernels ({book_examples.RECORDS}/, same inputs); {len(pages) - len(recorded)} run here")

@@ -61,7 +61,59 @@ def examples(path: Path) -> list[tuple[int, str]]:
 
 def record_path(root: Path, page: Path) -> Path:
     """Where the build records the results of book/<lang>/<page>.md."""
-    return root / RECORDS / page.relative_to(root / "book").with_suffix(".json")
+    return root.resolve() / RECORDS / page.resolve().relative_to(root.resolve() / "book").with_suffix(".json")
+
+
+# --- the notebook runs without the doctests ---------------------------------------------------
+
+
+def _names(code: str, ctx: type) -> set[str]:
+    """The names that ``code`` binds (ctx=ast.Store) or reads (ast.Load); nothing if it is not Python."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # an IPython magic, say: not checked
+        return set()
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ctx)}
+    if ctx is ast.Store:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
+def lent_names(path: Path) -> list[str]:
+    """Cells that read a name which only a doctest above them defines, one line each.
+
+    Sybil and the build run the doctests in the page's namespace, but a reader's notebook has no
+    doctests: such a cell works in the tests and fails for the reader.
+    """
+    import ast
+
+    from sybil.document import Document
+
+    cells = {example.line for example in Document.parse(str(path), parsers()[0])}
+    by_cells: set[str] = set()
+    by_doctests: dict[str, int] = {}
+    problems = []
+    for example in parse(path):
+        if example.line in cells:
+            code = example.parsed if isinstance(example.parsed, str) else str(example.parsed)
+            binds = _names(code, ast.Store)
+            for name in sorted((_names(code, ast.Load) - binds) & by_doctests.keys()):
+                problems.append(f"{path}:{example.line}: the cell reads {name!r}, which only the doctest at "
+                                f"line {by_doctests[name]} defines; a reader's notebook has no doctests: "
+                                "define it in a cell")
+            by_cells |= binds
+            for name in binds:
+                by_doctests.pop(name, None)
+        else:
+            for name in _names(example.parsed.source, ast.Store) - by_cells:
+                by_doctests.setdefault(name, example.line)
+    return problems
 
 
 # --- in the build ---------------------------------------------------------------------------
@@ -100,22 +152,24 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
     Prints MARK and a JSON object {line: null when it passed, else Sybil's failure text}.
     Never raises: a failing doctest is a result, not an error of the page.
     """
-    from IPython import get_ipython
-    from sybil.example import SybilFailure
+    results: dict[int, str | None] = {}
+    try:
+        from IPython import get_ipython
+        from sybil.example import SybilFailure
 
-    document = _documents.get(path) or _documents.setdefault(path, parse(Path(path)))
-    document.namespace = get_ipython().user_ns
-    results = {}
-    for example in document.examples():
-        if example.line not in lines:
-            continue
-        try:
-            example.evaluate()
-            results[example.line] = None
-        except SybilFailure as failure:
-            results[example.line] = failure.result
-        except BaseException:  # noqa: BLE001 -- reported as that example's failure
-            results[example.line] = traceback.format_exc()
+        document = _documents.get(path) or _documents.setdefault(path, parse(Path(path)))
+        document.namespace = get_ipython().user_ns
+        for example in document.examples():
+            if example.line not in lines:
+                continue
+            try:
+                example.evaluate()
+                results[example.line] = None
+            except SybilFailure as failure:
+                results[example.line] = failure.result
+    except BaseException:  # noqa: BLE001 -- the example being checked, and any not reached, failed
+        error = traceback.format_exc()
+        results.update({line: error for line in lines if line not in results})
     print(MARK + json.dumps(results), flush=True)
 
 

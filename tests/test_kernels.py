@@ -49,17 +49,14 @@ marker = 1
 """
 
 
-# A page whose doctests the build checks in its kernel: one before any cell, two after the first
-# cell (the second fails on purpose), one after the second cell.
+# A page whose doctests the build checks in its kernel: one before any cell; two between the cells
+# that set x to 41 and to 0 (they see 41 only if they run in between; the second fails on purpose);
+# one after.
 CHECKED_TITLE = "# checked\n"
 CHECKED_HEAD = "\n```python\n>>> 1 + 1\n2\n```\n"
 CHECKED_TAIL = """
-```python
->>> x = 41
-```
-
 ```{code-cell} ipython3
-x + 1
+x = 41
 ```
 
 ```python
@@ -67,6 +64,16 @@ x + 1
 42
 >>> x
 40
+```
+
+```{code-cell} ipython3
+x = 0
+x + 1
+```
+
+```python
+>>> x
+0
 ```
 """
 DIGEST = "the scratch book's inputs"
@@ -150,19 +157,18 @@ def check_recorded_examples(root, cache) -> None:
     page = root / "book" / "ko" / "checked.md"
     found = book_examples.examples(page)
     cell, doctest = book_examples.CELL, book_examples.DOCTEST
-    assert [kind for _, kind in found] == [doctest, cell, doctest, cell, doctest, doctest]
+    assert [kind for _, kind in found] == [doctest, cell, cell, doctest, doctest, cell, doctest]
     record = json.loads(book_examples.record_path(root, page).read_text(encoding="utf-8"))
     assert record["inputs"] == DIGEST
     results = [record["results"][str(line)] for line, _ in found]
-    assert results[:5] == [None] * 5, results
     failure = "Expected:\n    40\nGot:\n    41"
-    assert failure in results[5], results[5]
+    assert results[:4] == [None] * 4 and failure in results[4] and results[5:] == [None] * 2, results
     assert not book_examples.record_path(root, root / "book" / "ko" / "broken.md").exists()
     # The cached notebook is the page's own: no checking cell, its cells numbered 1 and 2.
     nb = next(cache.get_cache_bundle(r.pk).nb for r in cache.list_cache_records() if r.uri.endswith("checked.md"))
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.execution_count for c in code] == [1, 2], [c.source for c in code]
-    assert code[1].outputs[0]["execution_count"] == 2 and code[1].outputs[0]["data"]["text/plain"] == "42"
+    assert [c.execution_count for c in code] == [1, 2, 3], [c.source for c in code]
+    assert code[2].outputs[0]["execution_count"] == 3 and code[2].outputs[0]["data"]["text/plain"] == "1"
     # Under pytest, with the inputs unchanged: the record's results, and the page does not run again.
     document = book_examples.sybil(root, lambda: DIGEST).parse(page)
     assert outcomes(document) == results
@@ -170,8 +176,8 @@ def check_recorded_examples(root, cache) -> None:
     # With other inputs, the page runs under pytest, and the doctest fails the same way.
     document = book_examples.sybil(root, lambda: "changed inputs").parse(page)
     again = outcomes(document)
-    assert again[:5] == [None] * 5 and failure in again[5], again
-    assert document.namespace["x"] == 41
+    assert again[:4] == [None] * 4 and failure in again[4] and again[5:] == [None] * 2, again
+    assert document.namespace["x"] == 0
 
 
 def start_kernels(server: kernels.ForkServer, count: int) -> tuple[list, list[int]]:

@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 
+from book_ext import book_examples
 from book_ext.book_page import Page, read_page
 from tests.bookinfo import ROOT, languages, pages
 
@@ -56,3 +57,38 @@ def test_page_examples_are_all_collected(collected, lang, page):
 
 def test_build_output_is_never_collected(collected):
     assert not [f for f in collected if not f.startswith("book/")], collected
+
+
+@pytest.mark.parametrize(("lang", "page"), all_pages(), ids=lambda v: str(v))
+def test_cells_need_nothing_that_only_a_doctest_defines(lang, page):
+    """The build and Sybil run the doctests between the cells; a reader's notebook has only the cells."""
+    problems = book_examples.lent_names(ROOT / "book" / lang / page)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_cell_that_needs_a_doctest_is_found(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("""# A page
+
+```{code-cell} ipython3
+a = 1
+```
+
+```python
+>>> b = a + 1
+>>> import math as m
+```
+
+```{code-cell} ipython3
+print(b, m.pi)
+```
+
+```{code-cell} ipython3
+b = 5
+print(b)
+```
+""", encoding="utf-8")
+    problems = book_examples.lent_names(page)
+    # Line 12 reads b and m, which only the doctests at lines 8 and 9 define; the last cell defines b itself.
+    assert [(p.split(":")[1], p.split("'")[1]) for p in problems] == [("12", "b"), ("12", "m")], problems
+    assert "doctest at line 8" in problems[0] and "doctest at line 9" in problems[1], problems

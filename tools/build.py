@@ -571,8 +571,8 @@ ROOT_PAGE = """<!DOCTYPE html>
 
 
 # What a build is made from: a change to any of these makes the built site out of date.
-INPUTS = ("book", "_ext", "_static", "_templates", "locale", "tools/build.py", "_config.yml", "_toc.yml",
-          "glossary.yml", "requirements.txt")
+INPUTS = ("book", "_ext", "_static", "_templates", "locale", "tools/build.py", "tools/kernels.py", "_config.yml",
+          "_toc.yml", "glossary.yml", "requirements.txt")
 STAMP = "build-inputs.sha256"
 
 
