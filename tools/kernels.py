@@ -39,10 +39,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-# What every kernel imports first on the pages that use it (TensorFlow imports matplotlib.pyplot too),
-# and what the build's doctest checks import in every kernel (_ext/book_examples.py).
-PRELOAD = ("numpy", "tensorflow", "keras", "ipykernel.kernelapp", "sybil.parsers.myst", "sybil.evaluators.python",
-           "book_ext.book_examples")
+# What every kernel imports first on the pages that use it (TensorFlow imports matplotlib.pyplot too).
+PRELOAD = ("numpy", "tensorflow", "keras", "ipykernel.kernelapp")
 # The plotting backend ipykernel gives a kernel (kernelapp.IPKernelApp.init_gui_pylab).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
