@@ -51,12 +51,17 @@ def parse(path: Path):
     return Document.parse(str(path), *parsers())
 
 
-def examples(path: Path) -> list[tuple[int, str]]:
-    """(line, CELL or DOCTEST) of every example of a page, in document order."""
+def _classified(path: Path) -> list[tuple[object, str]]:
+    """(Sybil example, CELL or DOCTEST) of every example of a page, in document order."""
     from sybil.document import Document
 
     cells = {example.line for example in Document.parse(str(path), parsers()[0])}
-    return [(example.line, CELL if example.line in cells else DOCTEST) for example in parse(path)]
+    return [(example, CELL if example.line in cells else DOCTEST) for example in parse(path)]
+
+
+def examples(path: Path) -> list[tuple[int, str]]:
+    """(line, CELL or DOCTEST) of every example of a page, in document order."""
+    return [(example.line, kind) for example, kind in _classified(path)]
 
 
 def record_path(root: Path, page: Path) -> Path:
@@ -93,14 +98,11 @@ def lent_names(path: Path) -> list[str]:
     """
     import ast
 
-    from sybil.document import Document
-
-    cells = {example.line for example in Document.parse(str(path), parsers()[0])}
     by_cells: set[str] = set()
     by_doctests: dict[str, int] = {}
     problems = []
-    for example in parse(path):
-        if example.line in cells:
+    for example, kind in _classified(path):
+        if kind == CELL:
             code = example.parsed if isinstance(example.parsed, str) else str(example.parsed)
             binds = _names(code, ast.Store)
             for name in sorted((_names(code, ast.Load) - binds) & by_doctests.keys()):
@@ -119,13 +121,13 @@ def lent_names(path: Path) -> list[str]:
 # --- in the build ---------------------------------------------------------------------------
 
 
-def plan(path: Path, code_cells: int) -> dict[int, list[int]] | None:
+def plan(found: list[tuple[int, str]], code_cells: int) -> dict[int, list[int]] | None:
     """The doctests to check after each code cell: {number of cells run before them: [lines]}.
 
-    None when the page's cells as Sybil finds them are not the notebook's ``code_cells`` code
-    cells (the build then records nothing for the page, and pytest runs it).
+    ``found`` is examples() of the page. None when the page's cells as Sybil finds them are not
+    the notebook's ``code_cells`` code cells (the build then records nothing for the page, and
+    pytest runs it).
     """
-    found = examples(path)
     if sum(kind == CELL for _, kind in found) != code_cells:
         return None
     after: dict[int, list[int]] = {}
@@ -157,7 +159,9 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
         from IPython import get_ipython
         from sybil.example import SybilFailure
 
-        document = _documents.get(path) or _documents.setdefault(path, parse(Path(path)))
+        if path not in _documents:
+            _documents[path] = parse(Path(path))
+        document = _documents[path]
         document.namespace = get_ipython().user_ns
         for example in document.examples():
             if example.line not in lines:

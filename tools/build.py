@@ -151,7 +151,8 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
                 project_nb = cache.get_project_notebook(str(page))
             extra = {"km": server.kernel_manager()} if server else {}
             nb = project_nb.nb
-            after = book_examples.plan(page, sum(cell.cell_type == "code" for cell in nb.cells))
+            found = book_examples.examples(page)
+            after = book_examples.plan(found, sum(cell.cell_type == "code" for cell in nb.cells))
             add_checks(nb, page, after or {})
             try:
                 result = single_nb_execution(nb, cwd=str(page.parent), timeout=300, allow_errors=False, **extra)
@@ -159,7 +160,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
                 result = ExecutionResult(nb, str(page.parent), 0.0, error, f"{type(error).__name__}: {error}")
             checked = take_checks(nb)
             if digest and after is not None and not result.err:
-                record_examples(page, checked, digest)
+                record_examples(page, found, checked, digest)
             with lock:
                 times[key] = round(result.time, 2)
                 if result.err:
@@ -222,12 +223,12 @@ def take_checks(nb) -> dict[int, str | None]:
     return results
 
 
-def record_examples(page: Path, checked: dict[int, str | None], digest: str) -> None:
+def record_examples(page: Path, found: list[tuple[int, str]], checked: dict[int, str | None], digest: str) -> None:
     """Record the result of every example of a page that executed without error: its cells passed.
 
-    Nothing is recorded unless every doctest was checked (pytest then runs the page itself).
+    ``found`` is book_examples.examples() of the page. Nothing is recorded unless every doctest
+    was checked (pytest then runs the page itself).
     """
-    found = book_examples.examples(page)
     if any(kind == book_examples.DOCTEST and line not in checked for line, kind in found):
         return
     results = {line: None if kind == book_examples.CELL else checked[line] for line, kind in found}
