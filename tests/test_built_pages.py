@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from jupyter_cache import get_cache
 
 from tests.bookinfo import languages, site_pages
+from tools import build
 
 LOG_NOISE = re.compile(
     r"absl::InitializeLog|cudart_stub|oneDNN|cpu_feature_guard|I0000 |W0000 |E0000 |"
@@ -47,3 +49,15 @@ def test_linear_regression_page_shows_summary_figure_and_predictions(soup_of, la
 def test_sgd_page_draws_the_batch_size_figure(soup_of, lang):
     soup = soup_of(f"{lang}/sgd.html")
     assert soup.select(".cell_output img"), "batch size figure missing"
+
+
+def test_every_page_ran_once_in_the_execution_pass_and_the_sites_reused_it(built):
+    """The sites' builds found each page's outputs in the cache instead of executing it again
+    (a cached notebook that differs from the page, even in a cell's metadata, is not found)."""
+    pages = build.notebooks(languages())
+    cache = get_cache(str(build.CACHE))
+    for page in pages:
+        assert build.in_cache(cache, str(page)), f"{page}: its cached outputs do not match the page"
+    for lang in languages():
+        log = (build.LOGS / f"build-{lang}.log").read_text(encoding="utf-8")
+        assert "Executing notebook" not in log, f"the {lang} site executed a page itself"

@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import psutil
 import pytest
 from jupyter_cache import get_cache
+from jupyter_client.channels import HBChannel
 from sybil.example import SybilFailure
 
 from book_ext import book_examples
@@ -91,6 +94,15 @@ def alive(pid: int) -> bool:
         return True
 
 
+def leftovers() -> tuple[list[int], int]:
+    """What ended kernels leave behind: children of this process whose exit status nobody read
+    (zombies), and kernel clients' heartbeat threads still running."""
+    zombies = [child.pid for child in psutil.Process().children()
+               if child.status() == psutil.STATUS_ZOMBIE]
+    heartbeats = sum(isinstance(thread, HBChannel) and thread.is_alive() for thread in threading.enumerate())
+    return zombies, heartbeats
+
+
 @pytest.fixture
 def scratch(tmp_path, monkeypatch):
     (tmp_path / "book" / "ko").mkdir(parents=True)
@@ -114,7 +126,11 @@ def scratch(tmp_path, monkeypatch):
 
 
 def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch, capsys):
+    before = leftovers()
     build.execute(["ko"], digest=DIGEST)
+    # Each page's kernel was shut down and its client closed: an open client can hang this
+    # process at exit, when the garbage collector closes the client's sockets.
+    assert leftovers() == before, "a page's kernel was left running, or its client open"
     summary = capsys.readouterr().out
     assert "succeeded: 4, failed: book/ko/broken.md" in summary
     cache = get_cache(str(build.CACHE))
@@ -125,6 +141,10 @@ def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch
         seen[record.uri] = json.loads(outputs[0]["text"])
         figures = [out for out in outputs if "image/png" in out.get("data", {})]
         assert len(figures) == (1 if record.uri.endswith("one.md") else 0), f"{record.uri}: {outputs}"
+    # What myst-nb looks up when it builds the site: each page, as it is, matches its cached outputs.
+    for record in cache.list_project_records():
+        if not record.uri.endswith("broken.md"):
+            assert build.in_cache(cache, record.uri), f"{record.uri}: myst-nb would execute it again"
     pages = sorted(run["page"] for run in seen.values())
     assert pages == ["checked", "index", "one", "two"], "the broken one is not cached"
     runs = list(seen.values())
@@ -200,6 +220,7 @@ def start_kernels(server: kernels.ForkServer, count: int) -> tuple[list, list[in
 
 def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    before = leftovers()
     with (tmp_path / "log").open("w") as log, kernels.ForkServer(log, PRELOAD) as server:
         # jupyter_client's blocking calls leave an asyncio loop in the thread that makes them; in
         # a thread of their own, they leave none in the thread that later tests (Playwright) use.
@@ -220,6 +241,10 @@ def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp
     assert not alive(pids[1]), "a kernel outlived the fork server"
     assert server.process.poll() is not None
     assert not server.socket_dir.exists()
+    # What jupyter_client does with kernels that ended: read their launchers' status, free the rest.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(lambda: [manager.shutdown_kernel(now=True) for manager in managers]).result()
+    assert leftovers() == before
 
 
 def test_the_command_without_a_role_is_one_line_and_exit_2(capsys):

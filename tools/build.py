@@ -42,6 +42,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
     """
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
-    from jupyter_cache.executors.utils import ExecutionResult, create_cache_bundle, single_nb_execution
+    from jupyter_cache.executors.utils import ExecutionResult, create_cache_bundle
 
     times_file = LOGS / "execute-times.json"
     try:
@@ -155,7 +156,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
             after = book_examples.plan(found, sum(cell.cell_type == "code" for cell in nb.cells))
             add_checks(nb, page, after or {})
             try:
-                result = single_nb_execution(nb, cwd=str(page.parent), timeout=300, allow_errors=False, **extra)
+                result = execute_notebook(nb, str(page.parent), **extra)
             except Exception as error:  # noqa: BLE001 -- a kernel that died: the page failed
                 result = ExecutionResult(nb, str(page.parent), 0.0, error, f"{type(error).__name__}: {error}")
             checked = take_checks(nb)
@@ -180,6 +181,39 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
     # A failed page is not cached: its build executes it again and stops on the error
     # (raise_on_error), naming the page.
     print(f"succeeded: {len(pages) - len(failed)}" + (f", failed: {', '.join(failed)}" if failed else ""))
+
+
+def execute_notebook(nb, cwd: str, km=None):
+    """Run every cell of ``nb`` in place, in a kernel from ``km``, then shut that kernel down.
+
+    What jupyter-cache's ``single_nb_execution`` does, plus the last step: nbclient leaves a kernel
+    it did not start itself running, with its client's channels open. Each page's kernel then
+    lived until the end of the pass, and a process that ran the pass (a test) could hang at exit,
+    closing those channels' sockets.
+    """
+    from jupyter_cache.executors.utils import ExecutionResult
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    # No timing metadata in the cells: jupyter-cache's key hashes the cells' metadata, and myst-nb
+    # would not find the page in the cache (it would execute the page again, in the site's build).
+    client = NotebookClient(nb, km=km, timeout=300, allow_errors=False, record_timing=False,
+                            shutdown_kernel="immediate", resources={"metadata": {"path": cwd}})
+    start = time.perf_counter()
+    try:
+        client.execute(cleanup_kc=True)
+    except (CellExecutionError, CellTimeoutError) as error:
+        return ExecutionResult(nb, cwd, time.perf_counter() - start, error, traceback.format_exc())
+    return ExecutionResult(nb, cwd, time.perf_counter() - start)
+
+
+def in_cache(cache, uri: str) -> bool:
+    """Whether myst-nb, building a site, finds the outputs of page ``uri`` in ``cache`` as it is now."""
+    try:
+        cache.match_cache_notebook(cache.get_project_notebook(uri).nb)
+    except KeyError:
+        return False
+    return True
 
 
 def add_checks(nb, page: Path, after: dict[int, list[int]]) -> None:
