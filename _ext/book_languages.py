@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from book_ext.book_page import load_yaml
 
 # Hangul syllables, the one range the book's checks and its Korean search need.
 HANGUL = "\uac00-\ud7a3"
 
 
 def read_config(root: Path) -> dict:
-    return yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8")) or {}
+    return load_yaml((Path(root) / "_config.yml").read_text(encoding="utf-8")) or {}
 
 
 def entries(config: dict) -> dict[str, dict]:

@@ -24,6 +24,7 @@ recursively, as Sphinx does. Nothing here imports Sphinx.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Iterator
@@ -213,8 +214,12 @@ class _Reader:
             return
         self.cursor[lineno] = col + len(text)
         chars = self.prose.setdefault(lineno, [" "] * len(raw))
+        hidden = [False] * len(text)  # the characters that are not prose (a role, a link's target)
+        for start, end in blanks:
+            for pos in range(max(start, offset), min(end, offset + len(text))):
+                hidden[pos - offset] = True
         for k, ch in enumerate(text):
-            if col + k < len(chars) and not any(a <= offset + k < b for a, b in blanks):
+            if col + k < len(chars) and not hidden[k]:
                 chars[col + k] = ch
 
     def inline(self, text: str, first_line: int, env: dict) -> None:
@@ -262,7 +267,7 @@ class _Reader:
             line = offset + (token.map[0] if token.map else 0) + 1
             if token.type == "front_matter":
                 try:
-                    data = yaml.safe_load(token.content)
+                    data = load_yaml(token.content)
                 except yaml.YAMLError:
                     data = None
                 self.page.front_matter = data if isinstance(data, dict) else {}
@@ -348,8 +353,31 @@ def _flatten(tokens) -> Iterator:
             yield from _flatten(token.children)
 
 
+# libyaml's loader when PyYAML was built with it (its wheels are): the same data, ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """``yaml.safe_load(text)``. A process reads the same YAML (``_config.yml``, the glossary, the front
+    matter) many times: each text is parsed once, and every caller gets a copy of its own."""
+    return copy.deepcopy(_load_yaml(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _load_yaml(text: str):
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
 def parse_page(text: str, path: str = "", extensions: tuple[str, ...] = EXTENSIONS) -> Page:
-    """Read a MyST page: front matter, code cells, ```python blocks, headings, images, prose, roles, targets."""
+    """Read a MyST page: front matter, code cells, ```python blocks, headings, images, prose, roles, targets.
+
+    A process reads the same pages many times (every check of the translation tools, the tests):
+    each text is parsed once, and every caller gets a copy of its own."""
+    return copy.deepcopy(_parse_page(text, path, tuple(extensions)))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_page(text: str, path: str, extensions: tuple[str, ...]) -> Page:
     reader = _Reader(text, path, extensions)
     reader.blocks(text, 0)
     return reader.result()

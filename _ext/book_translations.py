@@ -35,6 +35,8 @@ from pathlib import Path
 
 import yaml
 
+from book_ext.book_page import load_yaml
+
 DIGEST_MIN = 12  # hex digits of SHA-256 that a record must keep at least
 DIGEST_WRITE = 12  # hex digits that `sync` writes
 
@@ -66,7 +68,7 @@ def front_matter(text: str) -> dict:
     if parts is None:
         return {}
     try:
-        data = yaml.safe_load(parts[1])
+        data = load_yaml(parts[1])
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}

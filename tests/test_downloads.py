@@ -87,6 +87,7 @@ def site_soup(lang: str, name: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@cache
 def chapter_title(lang: str, name: str) -> str:
     """A page's title as its site shows it (the first heading, without the permalink sign)."""
     h1 = site_soup(lang, name).select_one("article h1")

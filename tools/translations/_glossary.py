@@ -20,6 +20,7 @@ from ._shared import (
     Problem,
     languages,
     load_glossary,
+    load_yaml,
     page_names,
     page_rel,
     read_page,
@@ -34,7 +35,7 @@ def glossary_schema_problems(root: Path = REPO) -> list[Problem]:
     if not path.is_file():
         return [Problem("glossary", GLOSSARY, None, "does not exist")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         return [Problem("glossary", GLOSSARY, None, f"is not valid YAML: {error}")]
     if not isinstance(data, list):

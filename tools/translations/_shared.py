@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from book_ext import book_languages
 from book_ext import book_translations as rule  # the staleness rule, shared with the build's notice
 from book_ext.book_languages import HANGUL
-from book_ext.book_page import Cell, Page, PyBlock, parse_page, read_page
+from book_ext.book_page import Cell, Page, PyBlock, load_yaml, parse_page, read_page
 
 __all__ = [
     "CURRENT", "GLOSSARY", "HANGUL", "MISSING", "ORDER_EXEMPT", "REPO", "STALE", "STATUS_WORD",
@@ -103,7 +101,7 @@ def toc_files(root: Path) -> list[str]:
 
     path = Path(root) / "_toc.yml"
     if path.is_file():
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+        walk(load_yaml(path.read_text(encoding="utf-8")))
     return found
 
 
@@ -121,7 +119,7 @@ def load_glossary(root: Path = REPO) -> list[dict]:
     path = Path(root) / GLOSSARY
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     return data if isinstance(data, list) else []
 
 
