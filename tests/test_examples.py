@@ -6,8 +6,10 @@ tests read run once per module (fixture `runs`). A few subprocess runs remain fo
 what only a real process shows: the exit status and stderr from the shell, --help,
 bad input rejected without importing TensorFlow, and one real run of each script.
 
-The page's predictions are not computed again here: the build printed them on the
-built linear-regression page, and the CLI's default run must give the same digits.
+The page's training is not run again here: the build ran it (Keras's fit, 200 epochs) and
+printed its predictions on the built linear-regression page. The CLI's --fast run, the same
+updates in one call, must print the same digits; its default path (fit, epoch by epoch) runs
+for 20 epochs, with the plot.
 """
 
 from __future__ import annotations
@@ -58,7 +60,6 @@ def plot_path(tmp_path_factory):
 def runs(plot_path):
     """Each training run the tests read, once, in this process: name -> (status, stdout, stderr)."""
     calls = {
-        "default_json": (linear_regression.main, ["--json"]),
         "fast_json": (linear_regression.main, ["--fast", "--json"]),
         "fast_quiet": (linear_regression.main, ["--fast", "--quiet"]),
         "plot_human": (linear_regression.main, ["--epochs", 20, "--plot", plot_path]),
@@ -107,33 +108,24 @@ def test_the_examples_use_the_tutorials_data():
 # --- linear_regression.py: good runs ------------------------------------------
 
 
-def test_default_run_learns_the_line(runs):
-    data = json_output(runs["default_json"])
+def test_a_run_with_the_default_settings_learns_the_line(runs):
+    data = json_output(runs["fast_json"])
     assert data["inputs"] == [5.0, 4.0]
     assert data["predictions"] == pytest.approx([-4.0, -3.0], abs=0.05)
     assert data["W"] == pytest.approx(-1.0, abs=0.05)
     assert data["b"] == pytest.approx(1.0, abs=0.05)
     assert 0 <= data["final_loss"] < 1e-3
     expected_settings = {"epochs": 200, "learning_rate": 0.1, "batch_size": None,
-                         "seed": 0, "fast": False, "diverged": False}
+                         "seed": 0, "fast": True, "diverged": False}
     assert {key: data[key] for key in expected_settings} == expected_settings
     assert re.fullmatch(r"2\.\d+\.\d+.*", data["tensorflow"])
     assert re.fullmatch(r"3\.\d+\.\d+.*", data["keras"])
 
 
 def test_predictions_follow_w_and_b(runs):
-    data = json_output(runs["default_json"])
+    data = json_output(runs["fast_json"])
     for x, y in zip(data["inputs"], data["predictions"]):
         assert y == pytest.approx(data["W"] * x + data["b"], abs=1e-5)
-
-
-def test_fast_gives_the_default_predictions(runs):
-    default = json_output(runs["default_json"])
-    fast = json_output(runs["fast_json"])
-    assert fast["fast"] is True
-    assert fast["predictions"] == pytest.approx(default["predictions"], abs=1e-5, rel=0)
-    assert fast["W"] == pytest.approx(default["W"], abs=1e-5, rel=0)
-    assert fast["b"] == pytest.approx(default["b"], abs=1e-5, rel=0)
 
 
 def printed_predictions(soup, rel):
@@ -145,11 +137,11 @@ def printed_predictions(soup, rel):
 
 
 @pytest.mark.parametrize("lang", languages())
-def test_default_predictions_equal_the_built_page(runs, soup_of, lang):
-    """The CLI's default run prints what the build printed, to every digit the page shows."""
+def test_the_cli_predicts_what_the_built_page_printed(runs, soup_of, lang):
+    """The CLI, with the tutorial's settings, gives the page's predictions, to every digit the page shows."""
     rel = f"{lang}/linear_regression.html"
     page = printed_predictions(soup_of(rel), rel)
-    cli = json_output(runs["default_json"])["predictions"]
+    cli = json_output(runs["fast_json"])["predictions"]
     assert len(page) == len(cli) == 2, page
     for (shown, decimals), value in zip(page, cli):
         assert decimals >= 5, f"{rel} prints too few digits to compare: {page}"
@@ -314,7 +306,7 @@ def test_tf1_session_human_output(runs):
 
 
 def test_no_nan_in_json(runs):
-    for name in ("default_json", "fast_json", "tf1_json"):
+    for name in ("fast_json", "tf1_json"):
         data = json_output(runs[name])
         values = data["predictions"] + [data["W"], data["b"]]
         assert all(isinstance(v, float) and math.isfinite(v) for v in values), name
