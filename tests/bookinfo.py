@@ -61,3 +61,13 @@ def copy_book(dest: Path, names: list[str]) -> Path:
         elif src.is_file():
             shutil.copy2(src, dest / name)
     return dest
+
+
+def in_cache(cache, uri: str) -> bool:
+    """Whether page ``uri``, as it is now, matches outputs in a jupyter-cache ``cache``: the lookup
+    myst-nb makes when it builds a site (here the page is read as the execution pass reads it)."""
+    try:
+        cache.match_cache_notebook(cache.get_project_notebook(uri).nb)
+    except KeyError:
+        return False
+    return True

@@ -1,4 +1,5 @@
-"""The built pages show what was executed: clean outputs, the summary, the figures, the predictions."""
+"""The built pages show what was executed: clean outputs, the summary, the figures, the predictions;
+and each page was executed once, in the execution pass (its cache and the sites' build logs)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import pytest
 from jupyter_cache import get_cache
 
-from tests.bookinfo import languages, site_pages
+from tests.bookinfo import in_cache, languages, site_pages
 from tools import build
 
 LOG_NOISE = re.compile(
@@ -54,10 +55,12 @@ def test_sgd_page_draws_the_batch_size_figure(soup_of, lang):
 def test_every_page_ran_once_in_the_execution_pass_and_the_sites_reused_it(built):
     """The sites' builds found each page's outputs in the cache instead of executing it again
     (a cached notebook that differs from the page, even in a cell's metadata, is not found)."""
-    pages = build.notebooks(languages())
-    cache = get_cache(str(build.CACHE))
-    for page in pages:
-        assert build.in_cache(cache, str(page)), f"{page}: its cached outputs do not match the page"
+    cache_dir, logs = built.parent / ".jupyter_cache", built.parent / "logs"
+    assert cache_dir.is_dir() and logs.is_dir(), f"{built.parent} has no execution cache or build logs"
+    cache = get_cache(str(cache_dir))
+    for page in build.notebooks(languages()):
+        assert in_cache(cache, str(page)), f"{page}: its cached outputs do not match the page"
     for lang in languages():
-        log = (build.LOGS / f"build-{lang}.log").read_text(encoding="utf-8")
+        log = (logs / f"build-{lang}.log").read_text(encoding="utf-8")
+        assert "Using cached notebook" in log, f"the {lang} site's build log does not say where its outputs came from"
         assert "Executing notebook" not in log, f"the {lang} site executed a page itself"

@@ -107,7 +107,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
 
     Each page runs in a kernel of its own, forked from a server that has imported TensorFlow
     once (tools/kernels.py); with ``fork=False`` or where a system cannot fork, in a plain kernel
-    (a new process that imports everything itself, as jupyter-cache starts them). Longest pages first,
+    (a new process that imports everything itself, as nbclient starts them). Longest pages first,
     by the times of the previous build when there was one, so that the kernels end together.
 
     Sybil checks each page's doctests in its kernel, right after the cells above them; the results
@@ -127,6 +127,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
     shutil.rmtree(ROOT / book_examples.RECORDS, ignore_errors=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     pages = notebooks(langs)
+    timeout = book_languages.read_config(ROOT).get("execute", {}).get("timeout", 300)  # seconds a cell may take
     cache = get_cache(str(CACHE))
     for page in pages:
         cache.add_nb_to_project(str(page), read_data={"name": "jupytext", "type": "plugin"})
@@ -156,7 +157,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
             after = book_examples.plan(found, sum(cell.cell_type == "code" for cell in nb.cells))
             add_checks(nb, page, after or {})
             try:
-                result = execute_notebook(nb, str(page.parent), **extra)
+                result = execute_notebook(nb, str(page.parent), timeout, **extra)
             except Exception as error:  # noqa: BLE001 -- a kernel that died: the page failed
                 result = ExecutionResult(nb, str(page.parent), 0.0, error, f"{type(error).__name__}: {error}")
             checked = take_checks(nb)
@@ -183,13 +184,15 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
     print(f"succeeded: {len(pages) - len(failed)}" + (f", failed: {', '.join(failed)}" if failed else ""))
 
 
-def execute_notebook(nb, cwd: str, km=None):
-    """Run every cell of ``nb`` in place, in a kernel from ``km``, then shut that kernel down.
+def execute_notebook(nb, cwd: str, timeout: int, km=None):
+    """Run every cell of ``nb`` in place, in a kernel from ``km``, then end that kernel.
 
-    What jupyter-cache's ``single_nb_execution`` does, plus the last step: nbclient leaves a kernel
-    it did not start itself running, with its client's channels open. Each page's kernel then
-    lived until the end of the pass, and a process that ran the pass (a test) could hang at exit,
-    closing those channels' sockets.
+    What jupyter-cache's ``single_nb_execution`` does (``timeout`` seconds per cell, or the page's
+    own ``execution`` metadata; a cell's error ends the page), plus the last step: nbclient leaves a
+    kernel it did not start itself running, with its client's channels open. Each page's kernel
+    then lived until the end of the pass, and a process that ran the pass (a test) could hang at
+    exit, closing those channels' sockets. The kernel is killed, not asked to shut down: every
+    output of the last cell is in by then.
     """
     from jupyter_cache.executors.utils import ExecutionResult
     from nbclient import NotebookClient
@@ -197,7 +200,9 @@ def execute_notebook(nb, cwd: str, km=None):
 
     # No timing metadata in the cells: jupyter-cache's key hashes the cells' metadata, and myst-nb
     # would not find the page in the cache (it would execute the page again, in the site's build).
-    client = NotebookClient(nb, km=km, timeout=300, allow_errors=False, record_timing=False,
+    limits = nb.metadata.get("execution", {})
+    client = NotebookClient(nb, km=km, timeout=limits.get("timeout", timeout),
+                            allow_errors=limits.get("allow_errors", False), record_timing=False,
                             shutdown_kernel="immediate", resources={"metadata": {"path": cwd}})
     start = time.perf_counter()
     try:
@@ -205,15 +210,6 @@ def execute_notebook(nb, cwd: str, km=None):
     except (CellExecutionError, CellTimeoutError) as error:
         return ExecutionResult(nb, cwd, time.perf_counter() - start, error, traceback.format_exc())
     return ExecutionResult(nb, cwd, time.perf_counter() - start)
-
-
-def in_cache(cache, uri: str) -> bool:
-    """Whether myst-nb, building a site, finds the outputs of page ``uri`` in ``cache`` as it is now."""
-    try:
-        cache.match_cache_notebook(cache.get_project_notebook(uri).nb)
-    except KeyError:
-        return False
-    return True
 
 
 def add_checks(nb, page: Path, after: dict[int, list[int]]) -> None:
