@@ -6,7 +6,7 @@ read pages through it; these tests pin what it finds on a small page.
 
 from __future__ import annotations
 
-from book_ext.book_page import parse_page, plain_markdown
+from book_ext.book_page import load_yaml, parse_page, plain_markdown
 
 PAGE = """\
 ---
@@ -92,3 +92,17 @@ def test_prose_keeps_columns_and_drops_what_is_not_prose():
 def test_plain_markdown_drops_labels_and_reference_roles():
     text = "(ko_p)=\n# 제목\n\n{ref}`학습률 <ko_glossary>`과 {doc}`sgd`, {math}`x`, `{ref}` 그대로.\n"
     assert plain_markdown(text) == "# 제목\n\n학습률과 `sgd`, {math}`x`, `{ref}` 그대로.\n"
+
+
+def test_a_page_or_yaml_read_again_is_a_copy_that_earlier_callers_cannot_change():
+    """Each text is parsed once per process (book_page's caches): a caller that changes what it got
+    must not change what the next caller gets."""
+    first = parse_page(PAGE, "book/ko/p.md")
+    first.front_matter["translation"]["source"] = "changed"
+    first.cells.clear()
+    again = parse_page(PAGE, "book/ko/p.md")
+    assert again.front_matter["translation"]["source"] == "book/ko/p.md"
+    assert len(again.cells) == 2
+    data = load_yaml("a: {b: [1, 2]}")
+    data["a"]["b"].append(3)
+    assert load_yaml("a: {b: [1, 2]}") == {"a": {"b": [1, 2]}}
