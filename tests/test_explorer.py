@@ -282,6 +282,13 @@ def check_layout(tab: Tab, name: str) -> str:
         ".map(e => e.getBoundingClientRect()).flatMap(r => [r.left, r.right])"
     )
     assert edges[0] <= edges[2] and edges[3] <= edges[1], f"{name}: the threshold label leaves the explorer: {edges}"
+    # ... and the slider's tick labels, in order, do not touch.
+    ticks = page.evaluate(
+        "() => [...document.querySelector('.gd-explorer').querySelectorAll('.gd-scale-tick')]"
+        ".map(e => [e.textContent, e.getBoundingClientRect().left, e.getBoundingClientRect().right])"
+    )
+    for (left_label, _, right_edge), (label, left_edge, _) in zip(ticks, ticks[1:]):
+        assert right_edge + 2 <= left_edge, f"{name}: at 320 px the ticks {left_label} and {label} touch: {ticks}"
     page.set_viewport_size({"width": 390, "height": 844})
     # The dark theme: the text is light on a dark background.
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
