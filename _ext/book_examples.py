@@ -17,6 +17,7 @@ since, not a notebook, or no build yet) runs under pytest as before, every examp
 from __future__ import annotations
 
 import json
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
@@ -155,6 +156,10 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
     Never raises: a failing doctest is a result, not an error of the page.
     """
     results: dict[int, str | None] = {}
+    # doctest swaps sys.stdout and sys.displayhook while it runs an example. If it fails on the way
+    # (as when doctest was imported before ipykernel replaced pdb.Pdb), the swap stays, and every
+    # later output of the page, this cell's results included, would vanish: put them back.
+    stdout, displayhook = sys.stdout, sys.displayhook
     try:
         from IPython import get_ipython
         from sybil.example import SybilFailure
@@ -174,6 +179,8 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
     except BaseException:  # noqa: BLE001 -- the example being checked, and any not reached, failed
         error = traceback.format_exc()
         results.update({line: error for line in lines if line not in results})
+    finally:
+        sys.stdout, sys.displayhook = stdout, displayhook
     print(MARK + json.dumps(results), flush=True)
 
 

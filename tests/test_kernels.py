@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import json
 import os
+import pdb
 import signal
+import sys
 import threading
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -265,3 +268,25 @@ def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp
 def test_the_command_without_a_role_is_one_line_and_exit_2(capsys):
     assert kernels.main([]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_check_that_breaks_inside_doctest_keeps_the_pages_output(tmp_path, monkeypatch, capsys):
+    """doctest swaps sys.stdout while it runs an example. If it fails before it can swap it back (as
+    it does when it was imported before ipykernel replaced pdb.Pdb), the page's later output must
+    not vanish: the check reports the failure, and printing works again."""
+    page = tmp_path / "p.md"
+    page.write_text("# p\n\n```python\n>>> 1 + 1\n2\n```\n", encoding="utf-8")
+    [(line, kind)] = book_examples.examples(page)
+
+    class Replaced:  # what ipykernel's InterruptiblePdb is to a doctest imported before it
+        def __init__(self, *args, **kwargs):
+            raise AttributeError("'_OutputRedirectingPdb' object has no attribute 'set_theme_name'")
+
+    monkeypatch.setattr(pdb, "Pdb", Replaced)
+    monkeypatch.setattr("IPython.get_ipython", lambda: types.SimpleNamespace(user_ns={}))
+    stdout = sys.stdout
+    book_examples.check_in_kernel(str(page), [line])
+    assert sys.stdout is stdout, "doctest's stand-in for sys.stdout stayed in place"
+    printed = capsys.readouterr().out
+    results = book_examples.results_of([{"output_type": "stream", "name": "stdout", "text": printed}])
+    assert kind == book_examples.DOCTEST and "set_theme_name" in results[line], printed
