@@ -258,6 +258,7 @@ def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp
         time.sleep(0.1)
     assert not alive(pids[1]), "a kernel outlived the fork server"
     assert server.process.poll() is not None
+    assert server.process.stdout.closed, "the server's pipe is left for the garbage collector"
     assert not server.socket_dir.exists()
     # What jupyter_client does with kernels that ended: read their launchers' status, free the rest.
     with ThreadPoolExecutor(max_workers=1) as thread:

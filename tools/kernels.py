@@ -193,6 +193,8 @@ class ForkServer:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def kernel_manager(self):
