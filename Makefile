@@ -95,16 +95,16 @@ bench: $(STAMP)
 	$(BIN)/python tools/bench.py
 
 # The contributor's loop, one edited page: make check PAGE=ko/sgd (or PAGE=en/sgd). Parity,
-# staleness, glossary and concept order of the page (and of its translations when it is a
-# source page), then the Sybil examples of the same pages (the build's recorded results while no
-# build input has changed since it ran; after an edit they run). It runs one page, not the book.
+# staleness, glossary and concept order of the page (and of its translations when it is a source
+# page), then the Sybil examples of that page, in this process (the build's recorded results while
+# no build input has changed since it ran; after an edit they run). It runs one page, not the book:
+# a translation's examples run with make check PAGE=<its language>/<name>.
 CHECK_USAGE := error: say which page as <language>/<name>, e.g. make check PAGE=ko/sgd: book/$(PAGE).md does not exist
 .PHONY: check
 check: $(STAMP)
 	$(if $(PAGE),$(if $(wildcard book/$(PAGE).md),,$(error $(CHECK_USAGE))),$(error $(CHECK_USAGE)))
-	@pages=$$(PYTHONUTF8=1 $(BIN)/python -m tools.translations pages "$(PAGE)") || exit 2; \
-	PYTHONUTF8=1 $(BIN)/python -m tools.translations check --page "$(PAGE)"; checked=$$?; \
-	echo "Examples (Sybil): $$pages"; \
-	workers=$$(( $$(wc -w <<< "$$pages") > 1 ? 2 : 0 )); \
-	$(BIN)/python -m pytest -q -n $$workers --dist loadfile -p no:cacheprovider $$pages; tested=$$?; \
+	@PYTHONUTF8=1 $(BIN)/python -m tools.translations check --page "$(PAGE)"; checked=$$?; \
+	test $$checked -ne 2 || exit 2; \
+	echo "Examples (Sybil): book/$(PAGE).md"; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider "book/$(PAGE).md"; tested=$$?; \
 	test $$checked -eq 0 && test $$tested -eq 0

@@ -234,9 +234,11 @@ def test_check_of_one_page_finds_a_drift_from_either_side(book):
     other = next(p for p in tr.page_names(book, SOURCE) if p != PAGE and (book / tr.page_rel(LANG, p)).exists())
     clean = run_tool("--root", str(book), "check", "--page", f"{LANG}/{other}")
     assert rel not in clean.stdout, clean.stdout
-    listed = run_tool("--root", str(book), "pages", f"{SOURCE}/{PAGE}")
-    assert listed.stdout.split() == [tr.page_rel(lang, PAGE) for lang in languages()], listed.stdout
-    assert run_tool("--root", str(book), "pages", f"{LANG}/{PAGE}").stdout.split() == [rel]
+    # A source page's check covers its translations too; a translation's check, that page only.
+    every = ", ".join(tr.page_rel(lang, PAGE) for lang in languages())
+    for page, covered in ((f"{SOURCE}/{PAGE}", every), (f"{LANG}/{PAGE}", rel)):
+        summary = run_tool("--root", str(book), "check", "--page", page).stdout.splitlines()[-1]
+        assert re.fullmatch(rf"\d+ problem\(s\) in {re.escape(covered)}\.", summary), (page, summary)
     for bad in ("xx/sgd", f"{LANG}/no_such_page", PAGE):
         result = run_tool("--root", str(book), "check", "--page", bad)
         assert result.returncode == 2, (bad, result)
@@ -251,7 +253,10 @@ def test_make_check_runs_the_checks_and_the_examples_of_one_page():
                          cwd=ROOT, capture_output=True, text=True, check=False)
     assert dry.returncode == 0, dry.stderr
     assert f'tools.translations check --page "{SOURCE}/{PAGE}"' in dry.stdout
-    assert f'tools.translations pages "{SOURCE}/{PAGE}"' in dry.stdout and "-m pytest" in dry.stdout
+    # The examples of that page only, in one process (no workers to start).
+    (pytest_line,) = [line for line in dry.stdout.splitlines() if "-m pytest" in line]
+    assert pytest_line.rstrip(" \\;").endswith(f'"book/{SOURCE}/{PAGE}.md"; tested=$?'), pytest_line
+    assert " -n " not in pytest_line and "translations pages" not in dry.stdout
     for page in ("", "xx/sgd", f"{SOURCE}/no_such_page"):
         run = subprocess.run([make, "-s", *keep_venv, "check", f"PAGE={page}"], cwd=ROOT,
                              capture_output=True, text=True, check=False)

@@ -94,8 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--page", metavar="LANG/PAGE",
                        help="only what guards this page (and its translations when it is a source page), "
                             "concept order included; no table; e.g. ko/sgd")
-    pages = commands.add_parser("pages", help="the files an edit of LANG/PAGE can break (for make check)")
-    pages.add_argument("page", metavar="LANG/PAGE")
     commands.add_parser("status", help="the status table; exit 1 if a page is stale or missing")
     for name, text in (
         ("sync", "record that a reviewed translation translates the current source page"),
@@ -113,9 +111,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not (root / "_config.yml").is_file():
             raise UsageError(f"{root} has no _config.yml; --root must be the book's root directory")
-        if args.command == "pages":
-            print(" ".join(counterparts(root, *split_page(root, args.page))))
-            return 0
         if args.command == "check" and args.page:
             lang, name = split_page(root, args.page)
             problems = page_problems(root, lang, name)
