@@ -8,6 +8,7 @@ that a third language needs no code change.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -159,9 +160,23 @@ def new_problems(root: Path, before: set[str]) -> list[str]:
     return sorted(problems_of(root) - before)
 
 
-def run_tool(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True,
-                          encoding="utf-8", check=False, env={**os.environ, "PYTHONUTF8": "1"})
+def run_tool(*args: str, shell: bool = False) -> subprocess.CompletedProcess:
+    """The translation tool with these arguments: its exit status, stdout and stderr.
+
+    In this process (its ``main``, as the shell would call it) unless ``shell``: then as a new
+    process, for what only a real process shows (the exit status and the one error line that a
+    shell gets).
+    """
+    if shell:
+        return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True,
+                              encoding="utf-8", check=False, env={**os.environ, "PYTHONUTF8": "1"})
+    out, err = StringIO(), StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = tr.main(list(args))
+        except SystemExit as error:  # argparse's usage errors
+            status = error.code if isinstance(error.code, int) else 2
+    return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
 
 
 PAGE = "linear_regression" if "linear_regression" in SOURCE_PAGES else SOURCE_PAGES[-1]
@@ -506,7 +521,7 @@ def test_the_make_target_runs_sync_and_demands_both_variables():
 def test_the_tool_reports_bad_input_in_one_line():
     for args in (["sync", "sgd", "--lang", "xx"], ["sync", "no_such_page", "--lang", LANG],
                  ["--root", "/nonexistent", "check"]):
-        result = run_tool(*args)
+        result = run_tool(*args, shell=True)
         assert result.returncode == 2, (args, result)
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
 
