@@ -54,8 +54,10 @@ class Tab:
         if message.type == "error":
             self.errors.append(f"console.error: {message.text} ({message.location.get('url', '')})")
 
-    def open(self, rel: str) -> None:
-        self.page.goto(self.base + rel, wait_until="networkidle")
+    def open(self, rel: str, settle: bool = False) -> None:
+        """Open ``rel`` and wait for its load event; with ``settle``, also until no request has
+        been made for half a second (what the offline checks need: a late request is seen too)."""
+        self.page.goto(self.base + rel, wait_until="networkidle" if settle else "load")
 
     def assert_clean(self) -> None:
         assert not self.blocked, f"{len(self.blocked)} request(s) to other sites: {self.blocked}"
@@ -115,7 +117,7 @@ def other_language(lang: str) -> str:
 @pytest.mark.parametrize("lang", languages())
 def test_page_offline_without_errors_and_the_switch_leads_to_the_same_page(tab, lang):
     rel = f"{lang}/{PAGE}"
-    tab.open(rel)
+    tab.open(rel, settle=True)
     check_page(tab, rel, lang)
     # The formulas are MathML: Chromium draws them, with a size, no script involved.
     formula = tab.page.locator("div.math > math").first
@@ -150,7 +152,7 @@ def test_phone_width_has_no_sideways_scrolling(browser, server, lang):
         phone = Tab(context, server)
         for name in ("linear_regression", "learning_rate"):
             rel = f"{lang}/{name}.html"
-            phone.open(rel)
+            phone.open(rel, settle=True)
             check_page(phone, rel, lang)
             phone.screenshot(f"{lang}-{name}-phone")
         phone.assert_clean()
