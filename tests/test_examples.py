@@ -2,9 +2,9 @@
 
 The values are checked in-process: the tests import the example modules and call
 main(argv), as the shell would, reading what it prints. The trainings that several
-tests read run once per module (fixture `runs`). A few subprocess runs remain for
-what only a real process shows: the exit status and stderr from the shell, --help,
-bad input rejected without importing TensorFlow, and one real run of each script.
+tests read run once per module (fixture `runs`). What only a real process shows (the
+exit status and stderr from the shell, --help, bad input rejected without importing
+TensorFlow, one real run of each script) is in tests/test_example_scripts.py.
 
 The page's training is not run again here: the build ran it (Keras's fit, 200 epochs) and
 printed its predictions on the built linear-regression page. The CLI's --fast run, the same
@@ -20,9 +20,6 @@ import json
 import math
 import os
 import re
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -321,71 +318,3 @@ def test_no_nan_in_json(runs):
         data = json_output(runs[name])
         values = data["predictions"] + [data["W"], data["b"]]
         assert all(isinstance(v, float) and math.isfinite(v) for v in values), name
-
-
-# --- as real processes: exit status, stderr, --help, one run of each script --------------------
-
-
-def command(script, *args):
-    return [sys.executable, str(script), *map(str, args)]
-
-
-def run(cmd, timeout=60):
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
-@pytest.mark.parametrize("script, args, prog", [
-    (LINEAR_REGRESSION, ["--epochs", "abc"], "linear_regression.py"),
-    (LINEAR_REGRESSION, ["--no-such-option"], "linear_regression.py"),
-    (TF1_SESSION, ["--steps", "0"], "tf1_session.py"),
-])
-def test_bad_input_from_the_shell(script, args, prog):
-    result = run(command(script, *args))
-    assert_rejected(result.returncode, result.stdout, result.stderr, prog)
-
-
-def test_bad_input_is_rejected_without_importing_tensorflow():
-    """main() returns 2 for bad input, one line each, and never imports TensorFlow to do so."""
-    script = textwrap.dedent(f"""
-        import contextlib, io, json, sys
-        from examples import linear_regression, tf1_session
-        codes, lines = [], []
-        for main, argvs in ((linear_regression.main, {BAD_INPUTS!r}), (tf1_session.main, {TF1_BAD_INPUTS!r})):
-            for argv in argvs:
-                with contextlib.redirect_stderr(io.StringIO()) as stderr:
-                    codes.append(main(argv))
-                lines.append(len(stderr.getvalue().splitlines()))
-        imported = "tensorflow" in sys.modules
-        print(json.dumps({{"codes": codes, "lines": lines, "tensorflow": imported}}))
-    """)
-    result = run([sys.executable, "-c", script])
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    count = len(BAD_INPUTS) + len(TF1_BAD_INPUTS)
-    assert data == {"codes": [2] * count, "lines": [1] * count, "tensorflow": False}
-
-
-@pytest.mark.parametrize("script, options", [
-    (LINEAR_REGRESSION, ["--fast", "--batch-size"]),
-    (TF1_SESSION, ["--steps", "--json"]),
-])
-def test_help_exits_zero(script, options):
-    result = run(command(script, "--help"))
-    assert result.returncode == 0, result.stderr
-    assert all(option in result.stdout for option in options), result.stdout
-
-
-@pytest.mark.parametrize("script, args", [
-    (LINEAR_REGRESSION, ["--fast"]),
-    (TF1_SESSION, []),
-])
-def test_each_script_runs_end_to_end(script, args):
-    """Run as a learner runs it: `python examples/<script>.py` from a clone, no install needed."""
-    result = run(command(script, *args), timeout=TIMEOUT)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    shown = dict(re.findall(r"^  H\((\S+)\) = (\S+)$", result.stdout, re.MULTILINE))
-    assert list(shown) == ["5", "4"], result.stdout
-    assert [float(shown["5"]), float(shown["4"])] == pytest.approx([-4.0, -3.0], abs=0.05)
-    # Progress is shown: the script ran its whole command line, not only train().
-    assert re.search(r"^(training:|step\s+1\s)", result.stdout, re.MULTILINE), result.stdout
