@@ -55,7 +55,7 @@ book: $(STAMP)
 # and the results of the examples that Sybil checked in its kernels (_ext/book_examples.py).
 test: $(STAMP)
 	$(BIN)/python tools/build.py --if-changed
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 serve:
 	@test -d _build/html || { echo "error: _build/html does not exist; run 'make book' first" >&2; exit 2; }

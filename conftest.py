@@ -33,3 +33,27 @@ def pytest_report_header(config):
     recorded = [p for p in pages if book_examples.valid_record(ROOT, p, inputs_digest()) is not None]
     return (f"book examples: {len(recorded)} of the {len(pages)} pages with examples report what Sybil found "
             f"in the build's kernels ({book_examples.RECORDS}/, same inputs); {len(pages) - len(recorded)} run here")
+
+
+# The test files that take longest, longest first (alone, with --durations; 2 cores). `make test`
+# spreads whole files over its workers in the order collected (--no-loadscope-reorder), so these
+# start first and the short ones fill in at the end: no worker is left alone with a long file while
+# the others are idle. A stale list changes only the order, never a result.
+LONGEST_FIRST = (
+    "tests/test_browser.py",
+    "tests/test_downloads.py",
+    "tests/test_explorer.py",
+    "tests/test_translations.py",
+    "tests/test_examples.py",
+    "tests/test_example_scripts.py",
+    "tests/test_site.py",
+    "tests/test_kernels.py",
+    "tests/test_bench.py",
+    "tests/test_built_pages.py",
+    "tests/test_missing_glyph.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: in-file order kept

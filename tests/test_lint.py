@@ -1,8 +1,10 @@
-"""The project's Python (tools, tests, examples, extensions) passes ruff with the repository's settings."""
+"""The project's Python (tools, tests, examples, extensions) passes ruff with the repository's settings,
+and the order in which `make test` starts the test files (conftest.py) names only files that exist."""
 
 import subprocess
 import sys
 
+import conftest
 from tests.bookinfo import ROOT
 
 
@@ -12,3 +14,10 @@ def test_ruff_finds_nothing():
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_longest_first_order_names_existing_test_files_once():
+    paths = conftest.LONGEST_FIRST
+    assert len(set(paths)) == len(paths), paths
+    missing = [p for p in paths if not (ROOT / p).is_file() or not p.startswith("tests/test_")]
+    assert not missing, f"conftest.LONGEST_FIRST names no test file: {missing}"
