@@ -22,6 +22,9 @@ NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 def test_outputs_are_free_of_logs_and_warnings(soup_of, rel):
     soup = soup_of(rel)
     stderr = soup.select(".output.stderr, .stderr")
+    if stderr and "missing from font" in stderr[0].get_text():
+        pytest.fail(f"{rel}: a figure lacks a glyph ({stderr[0].get_text()[:160]!r}); if a CJK font is "
+                    "installed, matplotlib's font list predates it: delete ~/.cache/matplotlib/fontlist-*.json")
     assert not stderr, f"{rel}: stderr output on the page: {stderr[0].get_text()[:200]!r}"
     for output in soup.select(".cell_output"):
         text = output.get_text()
