@@ -37,7 +37,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# One execution pass over every page of every language (a kernel more than cores at a time, each forked
+# One execution pass over every page of every language (two kernels more than cores at a time, each forked
 # from a server that imported TensorFlow once; the jupyter-cache wiped first, so every cell
 # runs), then one site per language built side by side from those outputs, warnings as
 # errors: _build/html/<lang>/ and a root index.html that offers every language

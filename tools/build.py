@@ -7,7 +7,7 @@
 
 ``make book`` runs the first. Steps:
 
-1. **Execute** every page of every language once, one kernel more than there are cores at a
+1. **Execute** every page of every language once, two kernels more than there are cores at a
    time, into jupyter-cache (``_build/.jupyter_cache``, wiped first so that every cell runs).
    Each kernel is forked from a server that imported TensorFlow once (tools/kernels.py).
 2. **Compile** the book's message catalogs (``locale/<lang>/LC_MESSAGES/*.po``) with Babel
@@ -76,9 +76,11 @@ CHECK = "book_examples_check"
 
 # What the execution pass's fork server imports once for every kernel (tools/kernels.py).
 PRELOAD = kernels.PRELOAD
-# Kernels at a time: one more than the cores, so that a core never waits while a kernel starts
-# or hands its outputs over (2 cores, side by side: execute 83 s with 3, 90 s with 2, 88 s with 4).
-KERNELS = (os.cpu_count() or 1) + 1
+# Kernels at a time: two more than the cores. A kernel of these small models spends much of its time
+# waiting (for its next cell, for TensorFlow's threads to hand over), and with one more than the
+# cores a core still idled 10-17 % of the pass; with two more, 4 %. On 2 cores, alternated runs of
+# the pass: 4 kernels took 0.95x the time of 3 (six runs against five, every pair in favour of 4).
+KERNELS = (os.cpu_count() or 1) + 2
 
 
 class BuildError(Exception):
