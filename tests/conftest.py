@@ -19,6 +19,13 @@ from tests.bookinfo import BUILD_HTML
 from tools.build import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT_MS = 10_000
+VIEWPORT = {"width": 1280, "height": 900}
+SCREENSHOTS = BUILD_HTML.parent / "screenshots"  # next to html/, for a person to look at
+# Chromium resolves no host name but the local server's address: a request to another site fails
+# at once, offline or not. The tests see such requests as they are made (the "request" event) and
+# count them. They do not intercept requests: Playwright's page.route() sends every request
+# through Python and turns Chromium's HTTP cache off, which made each page load cost half again.
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +80,7 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + OFFLINE_ARGS, headless=True
         )
         yield chromium
         chromium.close()
@@ -82,7 +89,70 @@ def browser():
 @pytest.fixture(scope="session")
 def browser_context(browser):
     """One context for the session, so that pages share the HTTP cache."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
     yield context
     context.close()
+
+
+class Tab:
+    """A page whose requests to other sites are counted (Chromium fails them: OFFLINE_ARGS), and
+    whose errors are kept."""
+
+    def __init__(self, context, base: str):
+        self.base = base
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = context
+        self.page = context.new_page()
+        self.page.on("request", self._request)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("response", self._response)
+
+    def _request(self, request):
+        if not request.url.startswith(self.base):
+            self.blocked.append(request.url)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console.error: {message.text} ({message.location.get('url', '')})")
+
+    def open(self, rel: str, settle: bool = False) -> None:
+        """Open ``rel`` and wait for its load event; with ``settle``, also until no request has
+        been made for half a second (what the offline checks need: a late request is seen too)."""
+        self.page.goto(self.base + rel, wait_until="networkidle" if settle else "load")
+
+    def assert_clean(self) -> None:
+        assert not self.blocked, f"{len(self.blocked)} request(s) to other sites: {self.blocked}"
+        assert not self.errors, "errors in the console:\n" + "\n".join(self.errors)
+
+    def screenshot(self, name: str, full_page: bool = False, scale: str = "device") -> Path:
+        """A PNG for a person to look at; with ``scale="css"``, one pixel per CSS pixel (a phone's
+        is a quarter of the size, and as legible)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page, scale=scale)
+        return path
+
+
+@pytest.fixture(scope="session")
+def session_tab(browser_context, server):
+    opened = Tab(browser_context, server)
+    yield opened
+    opened.page.close()
+
+
+@pytest.fixture
+def tab(session_tab):
+    """The session's tab, as a new one: nothing counted yet, the usual window size. One tab for
+    every test: a new tab costs Chromium about half a page load again."""
+    session_tab.page.goto("about:blank")
+    session_tab.page.set_viewport_size(VIEWPORT)
+    session_tab.blocked.clear()
+    session_tab.errors.clear()
+    return session_tab

@@ -68,11 +68,12 @@ def prose_runs(soup) -> list[str]:
     return runs
 
 
-def inflected_only(soup_of) -> dict[str, set[str]]:
-    """Korean stems that a page uses only with a particle or ending: stem -> {ko/page.html}."""
+def inflected_only(soup_of, names=None) -> dict[str, set[str]]:
+    """Korean stems that a page uses only with a particle or ending: stem -> {ko/page.html}.
+    Of the pages ``names`` (default: every page of the book)."""
     korean_stem = load_ext("book_search_ko").korean_stem
     found: dict[str, set[str]] = {}
-    for name in toc_pages():
+    for name in toc_pages() if names is None else names:
         rel = f"ko/{name}.html"
         if not (BUILD_HTML / rel).is_file():
             continue  # test_every_language_has_its_own_complete_site reports it
