@@ -14,7 +14,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -156,7 +155,7 @@ def test_measure_pages_sorts_heaviest_first_and_counts_pages_with_math_scripts(s
     assert result["math_pages"] == 1
 
 
-def test_chromium_counts_what_it_fetches_not_every_font_a_style_sheet_names(tmp_path):
+def test_chromium_counts_what_it_fetches_not_every_font_a_style_sheet_names(tmp_path, browser):
     root = tmp_path / "html"
     f = {
         "index": write(root / "index.html", textwrap.dedent("""\
@@ -174,10 +173,8 @@ def test_chromium_counts_what_it_fetches_not_every_font_a_style_sheet_names(tmp_
         "unused": write(root / "_static" / "unused.woff2", b"n" * 3000),
         "fig": write(root / "_images" / "fig.png", PNG_1x1),
     }
-    # In a thread of its own: the tool starts its own Playwright, which fails in a thread where
-    # another one runs (the session's Chromium of tests/test_browser.py, if this worker has it).
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        result = thread.submit(bench.measure_pages, root).result()
+    # The session's Chromium (tests/conftest.py): a second Playwright in this process would fail.
+    result = bench.measure_pages(root, chromium=browser)
     assert "browser_error" not in result, result.get("browser_error")
     (weight,) = result["pages"]
     named = size(f["index"], f["css"], f["used"], f["unused"], f["fig"])

@@ -562,56 +562,63 @@ def _recorders(fetched: set[str], remote: set[str]):
     return route, record
 
 
-def browser_weights(root: Path, pages: list[Path], viewports=VIEWPORTS) -> dict[str, dict]:
+def browser_weights(root: Path, pages: list[Path], viewports=VIEWPORTS, chromium=None) -> dict[str, dict]:
     """What Chromium fetches for each page, offline: page -> bytes, files, and any remote requests.
 
     Each page is opened from file:// at every viewport width, scrolled to the end (lazy images)
     and left until the network is idle; every file of the site it fetched counts once. Requests
-    to other sites are blocked and listed. Needs Debian's Chromium (as tests/test_browser.py).
+    to other sites are blocked and listed. Needs Debian's Chromium (as tests/test_browser.py),
+    launched here unless ``chromium`` is a Playwright browser that is open already (the tests').
     """
+    if chromium is not None:
+        return _browser_weights(chromium, Path(os.path.normpath(root)), pages, viewports)
     from playwright.sync_api import sync_playwright
 
     from tools.build import CHROMIUM, CHROMIUM_ARGS
 
-    root = Path(os.path.normpath(root))
-    weights = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            for page in pages:
-                fetched: set[str] = set()
-                remote: set[str] = set()
-                route, record = _recorders(fetched, remote)
-                for viewport in viewports:
-                    context = browser.new_context(viewport=viewport)
-                    try:
-                        tab = context.new_page()
-                        tab.route("**/*", route)
-                        tab.on("requestfinished", record)
-                        tab.goto(page.as_uri(), wait_until="load")
-                        tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-                        tab.wait_for_load_state("networkidle")
-                    finally:
-                        context.close()
-                files = {}
-                for url in fetched:
-                    parts = urlsplit(url)
-                    if parts.scheme != "file":
-                        continue
-                    path = Path(os.path.normpath(unquote(parts.path)))
-                    if path.is_file() and (path == page or root in path.parents):
-                        files[path] = path.stat().st_size
-                weights[page.relative_to(root).as_posix()] = {
-                    "bytes": sum(files.values()), "files": len(files), "remote": sorted(remote)}
+            return _browser_weights(browser, Path(os.path.normpath(root)), pages, viewports)
         finally:
             browser.close()
+
+
+def _browser_weights(browser, root: Path, pages: list[Path], viewports) -> dict[str, dict]:
+    weights = {}
+    for page in pages:
+        fetched: set[str] = set()
+        remote: set[str] = set()
+        route, record = _recorders(fetched, remote)
+        for viewport in viewports:
+            context = browser.new_context(viewport=viewport)
+            try:
+                tab = context.new_page()
+                tab.route("**/*", route)
+                tab.on("requestfinished", record)
+                tab.goto(page.as_uri(), wait_until="load")
+                tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+                tab.wait_for_load_state("networkidle")
+            finally:
+                context.close()
+        files = {}
+        for url in fetched:
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                continue
+            path = Path(os.path.normpath(unquote(parts.path)))
+            if path.is_file() and (path == page or root in path.parents):
+                files[path] = path.stat().st_size
+        weights[page.relative_to(root).as_posix()] = {
+            "bytes": sum(files.values()), "files": len(files), "remote": sorted(remote)}
     return weights
 
 
-def measure_pages(root: Path = HTML, browser: bool = True) -> dict:
+def measure_pages(root: Path = HTML, browser: bool = True, chromium=None) -> dict:
     """The weight of every built page: what its HTML and CSS name (static), and what Chromium
-    fetches when it opens the page (``browser``). The goal is judged on Chromium's figure
-    when there is one: a style sheet names fonts that a page may never use."""
+    fetches when it opens the page (``browser``; ``chromium``: a Playwright browser open already,
+    else one is launched). The goal is judged on Chromium's figure when there is one: a style
+    sheet names fonts that a page may never use."""
     if not (root / "index.html").is_file():
         return {"root": str(root), "pages": [], "limit_bytes": PAGE_LIMIT_BYTES,
                 "error": f"no built book in {root}; run make book"}
@@ -623,7 +630,7 @@ def measure_pages(root: Path = HTML, browser: bool = True) -> dict:
     if browser:
         note(f"pages: opening {len(pages)} pages in Chromium ...")
         try:
-            loaded = browser_weights(root, pages)
+            loaded = browser_weights(root, pages, chromium=chromium)
         except Exception as error:  # noqa: BLE001 -- fall back to the static figure, and say so
             result["browser_error"] = f"{type(error).__name__}: {error}"
             note(f"pages: Chromium could not measure: {result['browser_error']}")
