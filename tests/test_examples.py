@@ -4,7 +4,7 @@ The values are checked in-process: the tests import the example modules and call
 main(argv), as the shell would, reading what it prints. The trainings that several
 tests read run once per module (fixture `runs`). What only a real process shows (the
 exit status and stderr from the shell, --help, bad input rejected without importing
-TensorFlow, one real run of each script) is in tests/test_example_scripts.py.
+TensorFlow, a real run of the tutorial's script) is in tests/test_example_scripts.py.
 
 The page's training is not run again here: the build ran it (Keras's fit, 200 epochs) and
 printed its predictions on the built linear-regression page. The CLI's --fast run, the same
