@@ -16,7 +16,6 @@ Needs the built book (`make book`) and Debian's chromium; never skips.
 
 from __future__ import annotations
 
-import copy
 import re
 import zipfile
 from functools import cache
@@ -82,6 +81,13 @@ def chapter_text(lang: str, name: str) -> str:
     return "\n".join(page_text(lang, index) for index in chapter_pages(lang, name))
 
 
+def chapter_page_with(lang: str, name: str, words: list[str]) -> int | None:
+    """The last page of a chapter whose text has every one of ``words`` (read from the end, where
+    the results are: most pages are never read), or None."""
+    return next((index for index in reversed(chapter_pages(lang, name))
+                 if all(word in page_text(lang, index) for word in words)), None)
+
+
 @cache
 def site_soup(lang: str, name: str) -> BeautifulSoup:
     """A built page, parsed once (callers do not change it)."""
@@ -93,9 +99,13 @@ def site_soup(lang: str, name: str) -> BeautifulSoup:
 @cache
 def chapter_title(lang: str, name: str) -> str:
     """A page's title as its site shows it (the first heading, without the permalink sign)."""
-    h1 = site_soup(lang, name).select_one("article h1")
+    path = BUILD_HTML / lang / f"{name}.html"
+    assert path.is_file(), f"{path} was not built"
+    text = path.read_text(encoding="utf-8")
+    article = text.find("<article")
+    # The <h1>s of the article only: a tenth of the time of the whole page.
+    h1 = BeautifulSoup(text[article:], "html.parser", parse_only=SoupStrainer("h1")).h1 if article >= 0 else None
     assert h1 is not None, f"{lang}/{name}.html has no title"
-    h1 = copy.copy(h1)  # the cached page keeps its permalink
     for link in h1.select("a.headerlink"):
         link.decompose()
     return " ".join(h1.get_text().split())
@@ -142,9 +152,10 @@ def test_pdf_opens_with_a_title_page_and_a_bookmark_per_chapter(lang):
 @pytest.mark.parametrize("lang", languages())
 def test_pdf_holds_the_predictions_this_build_printed(lang):
     numbers = printed_predictions(lang)
-    text = chapter_text(lang, "linear_regression")
-    for number in numbers:
-        assert number in text, f"{number} (printed on {lang}/linear_regression.html) is not in the PDF's text"
+    if chapter_page_with(lang, "linear_regression", numbers) is None:  # not on one page: the chapter
+        text = chapter_text(lang, "linear_regression")
+        for number in numbers:
+            assert number in text, f"{number} (printed on {lang}/linear_regression.html) is not in the PDF's text"
 
 
 @pytest.mark.parametrize("lang", languages())
