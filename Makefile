@@ -46,7 +46,8 @@ book: $(STAMP)
 	$(BIN)/python tools/build.py
 
 # Three pytest-xdist workers on two cores: while one waits for Chromium, the others compute
-# (on 2 cores, 202 s against 234 s with two workers and 241 s with four, side by side).
+# (2 cores, runs alternated: 44.1 and 45.3 s against 45.2 and 45.9 s with two workers, which
+# leave a core idle for 7 s of each run).
 # Each file stays on one worker (--dist loadfile), so a page's examples still run in order
 # in one namespace. TEST_WORKERS=N changes the number.
 # The book is built first unless _build/html was built, with every cell executed, from the

@@ -13,6 +13,7 @@ import difflib
 import doctest
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ._shared import (
@@ -145,6 +146,7 @@ def _line(code: str, n: int | None) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)  # a page's cells are compared with every language's, and checked again
 def _key(code: str) -> str:
     try:
         return ast.dump(normalized(code))
