@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,19 @@ def test_bad_input_is_one_line_and_exit_2(args):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(("error: ", "build.py: error: ")), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_first_build_guesses_that_pages_training_with_tensorflow_run_longest(book):
+    """With no times from a previous build (a clean clone), the order comes from the code: a page
+    that trains with TensorFlow before a longer page of NumPy, and both before a page of prose."""
+
+    def page(name: str, code: str, prose: str = "") -> Path:
+        path = book / "book" / "ko" / f"{name}.md"
+        path.write_text(f"# {name}\n\n{prose}\n\n```{{code-cell}} ipython3\n{code}\n```\n", encoding="utf-8")
+        return path
+
+    keras = page("keras", "import tensorflow as tf\nmodel = tf.keras.Sequential()\n" * 10)
+    numpy = page("numpy", "import numpy as np\nw = np.zeros(4) - 0.5 * np.ones(4)\n" * 20)
+    prose = page("prose", "print(1)", prose="긴 설명입니다. " * 2000)
+    assert numpy.stat().st_size < prose.stat().st_size  # the file size would have run the prose first
+    assert build.guessed_seconds(keras) > build.guessed_seconds(numpy) > build.guessed_seconds(prose)
