@@ -110,7 +110,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
     Each page runs in a kernel of its own, forked from a server that has imported TensorFlow
     once (tools/kernels.py); with ``fork=False`` or where a system cannot fork, in a plain kernel
     (a new process that imports everything itself, as nbclient starts them). Longest pages first,
-    by the times of the previous build when there was one, so that the kernels end together.
+    by the times of the previous build, else as guessed_seconds guesses, so that the kernels end together.
 
     Sybil checks each page's doctests in its kernel, right after the cells above them; the results
     of all its examples go to _build/examples/ with ``digest``, the inputs the build is made from
