@@ -55,10 +55,6 @@ def check_page(tab: Tab, rel: str, lang: str) -> None:
     assert overflow <= 0, f"{rel}: the page scrolls sideways by {overflow}px"
 
 
-def other_language(lang: str) -> str:
-    return next(other for other in languages() if other != lang)
-
-
 def check_article(tab: Tab, lang: str) -> None:
     """The open page of ``lang``: the chrome (check_page), its formulas drawn, Korean set as Korean."""
     check_page(tab, f"{lang}/{PAGE}", lang)

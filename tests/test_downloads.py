@@ -27,12 +27,13 @@ import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 from pypdf import PdfReader
 
+from book_ext import book_languages
 from tests.bookinfo import BUILD_HTML, is_notebook, languages, toc_pages
-from tests.conftest import TIMEOUT_MS
+from tests.conftest import TIMEOUT_MS, VIEWPORT, Tab
 from tests.test_site import load_ext
 
 BUILD = BUILD_HTML.parent
-HANGUL = re.compile("[\uac00-\ud7a3]")
+HANGUL = re.compile(f"[{book_languages.HANGUL}]")
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 # What the search of each bundle must find, and a page it must find it on.
 SEARCHES = {"ko": ("회귀", "linear_regression.html"), "en": ("predictions", "linear_regression.html")}
@@ -179,13 +180,13 @@ def test_pdf_pages_are_numbered_and_its_links_lead_inside_it(lang):
 def test_korean_pdf_has_hangul_as_text():
     assert "ko" in languages()
     # Page by page from the chapter's start, until there are enough (the title is on the first).
-    text = ""
+    text, syllables = "", 0
     for index in chapter_pages("ko", "linear_regression"):
         text += page_text("ko", index) + "\n"
-        if len(HANGUL.findall(text)) > 2000:
+        syllables += len(HANGUL.findall(page_text("ko", index)))
+        if syllables > 2000:
             break
-    hangul = HANGUL.findall(text)
-    assert len(hangul) > 2000, f"the linear-regression chapter's text has only {len(hangul)} Hangul syllables"
+    assert syllables > 2000, f"the linear-regression chapter's text has only {syllables} Hangul syllables"
     assert squeeze(chapter_title("ko", "linear_regression")) in squeeze(text)
 
 
@@ -285,9 +286,16 @@ def chromium(browser):
     return browser
 
 
-class FileTab:
-    """A page of the unzipped bundle: any request that is not for a file is counted (Chromium
-    fails those for other sites: tests/conftest.py's OFFLINE_ARGS)."""
+class FileTab(Tab):
+    """A page of the unzipped bundle, in a context of its own: any request that is not for a file
+    is counted (Chromium fails those for other sites: tests/conftest.py's OFFLINE_ARGS), and so is
+    a file the page asks for that the bundle lacks."""
+
+    def __init__(self, chromium):
+        context = chromium.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        super().__init__(context, "file:")
+        self.page.on("requestfailed", self._failed)
 
     def _failed(self, request) -> None:
         """A file the page asked for that is not in the bundle. (A request that the next
@@ -297,27 +305,8 @@ class FileTab:
             if not path.exists():
                 self.errors.append(f"missing: {request.url} ({request.failure})")
 
-    def __init__(self, chromium):
-        self.context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", self._request)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{m.text} ({m.location})"))
-        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        self.page.on("requestfailed", self._failed)
-
-    def _request(self, request):
-        if not request.url.startswith("file:"):
-            self.blocked.append(request.url)
-
     def open(self, path: Path, query: str = "") -> None:
         self.page.goto(path.as_uri() + query, wait_until="load")
-
-    def assert_clean(self) -> None:
-        assert not self.blocked, f"requests that left the bundle: {self.blocked}"
-        assert not self.errors, "errors in the console:\n" + "\n".join(self.errors)
 
 
 @pytest.fixture
