@@ -570,8 +570,9 @@ def browser_weights(root: Path, pages: list[Path], viewports=VIEWPORTS, chromium
     to other sites are blocked and listed. Needs Debian's Chromium (as tests/test_browser.py),
     launched here unless ``chromium`` is a Playwright browser that is open already (the tests').
     """
+    root = Path(os.path.normpath(root))
     if chromium is not None:
-        return _browser_weights(chromium, Path(os.path.normpath(root)), pages, viewports)
+        return _browser_weights(chromium, root, pages, viewports)
     from playwright.sync_api import sync_playwright
 
     from tools.build import CHROMIUM, CHROMIUM_ARGS
@@ -579,7 +580,7 @@ def browser_weights(root: Path, pages: list[Path], viewports=VIEWPORTS, chromium
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            return _browser_weights(browser, Path(os.path.normpath(root)), pages, viewports)
+            return _browser_weights(browser, root, pages, viewports)
         finally:
             browser.close()
 
