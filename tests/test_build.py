@@ -62,7 +62,8 @@ def test_the_build_output_itself_is_not_an_input(book):
     assert build.up_to_date(["ko"])
 
 
-@pytest.mark.parametrize("args", [["--root", "/nonexistent"], ["--language", "xx"], ["--no-such-option"]])
+@pytest.mark.parametrize("args", [["--root", "/nonexistent"], ["--language", "xx"], ["--only", "xx"],
+                                  ["--no-such-option"]])
 def test_bad_input_is_one_line_and_exit_2(args):
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py"), *args],
                             capture_output=True, text=True, check=False, timeout=60)

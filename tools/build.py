@@ -677,6 +677,9 @@ def main(argv: list[str] | None = None) -> int:
                              "compares the two)")
     parser.add_argument("--sites-only", action="store_true",
                         help="leave out the PDFs and offline bundles (tests of the sites; never for a release)")
+    parser.add_argument("--only", metavar="LANG", action="append",
+                        help="build this language's site, not every language's (repeatable); the root page "
+                             "still offers every language. For work on one translation, never for a release")
     args = parser.parse_args(argv)
     if not (args.root / "_config.yml").is_file():
         print(f"error: {args.root} holds no _config.yml: not a book", file=sys.stderr)
@@ -692,33 +695,39 @@ def main(argv: list[str] | None = None) -> int:
             if args.downloads not in langs:
                 raise BuildError(f"unknown language {args.downloads!r}; _config.yml lists {', '.join(langs)}")
             return build_downloads_language(args.downloads)
+        unknown = [lang for lang in args.only or [] if lang not in langs]
+        if unknown:
+            raise BuildError(f"unknown language {unknown[0]!r}; _config.yml lists {', '.join(langs)}")
+        built = [lang for lang in langs if lang in args.only] if args.only else langs
         if args.if_changed and up_to_date(langs):
             print(f"{SITE.relative_to(ROOT)}/ is up to date with every input it was built from: not rebuilt "
                   "(make book rebuilds it)")
             return 0
         digest = inputs_digest()
         (BUILD / STAMP).unlink(missing_ok=True)
-        shutil.rmtree(SITE, ignore_errors=True)
+        for stale in [SITE] if built == langs else [SITE / lang for lang in built]:
+            shutil.rmtree(stale, ignore_errors=True)
         timings = {}
         started = time.perf_counter()
         if not args.keep_cache:
-            execute(langs, fork=not args.plain_kernels, digest=digest)
+            execute(built, fork=not args.plain_kernels, digest=digest)
         timings["execute"] = time.perf_counter() - started
         started = time.perf_counter()
         compile_catalogs()
-        build_languages(langs)
+        build_languages(built)
         write_root_page(langs)
         timings["sites"] = time.perf_counter() - started
         if not args.sites_only:
             started = time.perf_counter()
-            build_downloads(langs)
+            build_downloads(built)
             timings["downloads"] = time.perf_counter() - started
         # Seconds per step, for make bench (tools/bench.py).
         LOGS.mkdir(parents=True, exist_ok=True)
         (LOGS / "timings.json").write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
-        if not (args.keep_cache or args.sites_only):  # only a complete build, every cell run, stands for its inputs
+        # Only a complete build, every cell of every language run, stands for its inputs.
+        if not (args.keep_cache or args.sites_only or built != langs):
             (BUILD / STAMP).write_text(digest + "\n", encoding="utf-8")
-        print(f"The book is in {SITE.relative_to(ROOT)}/: {', '.join(f'{lang}/' for lang in langs)} and index.html")
+        print(f"The book is in {SITE.relative_to(ROOT)}/: {', '.join(f'{lang}/' for lang in built)} and index.html")
         return 0
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
