@@ -606,7 +606,8 @@ def test_plain_scripts_run_each_page_from_its_directory(tmp_path):
 
 @pytest.mark.parametrize("argv", [
     ["--bogus"], ["--only"], ["--only", "everything"], ["stray"], ["--only", "build"],
-    ["--skip", "nothing"], ["--only", "pages", "--skip", "book"],
+    ["--skip", "nothing"], ["--only", "pages", "--skip", "book"], ["--rounds", "0"], ["--rounds", "two"],
+    ["--rounds", "10"],
     [arg for part in bench.PARTS for arg in ("--skip", part)],
 ])
 def test_bad_arguments_exit_2_with_one_line_and_measure_nothing(argv, monkeypatch, tmp_path, capsys):
@@ -656,21 +657,31 @@ def stubbed(monkeypatch, tmp_path):
     return ran, stub, monkeypatch, tmp_path
 
 
-@pytest.mark.parametrize("argv, parts", [
-    ([], ["kernels", "book", "test", "check", "scripts", "clean", "pages", "training"]),
-    (["--skip", "clean"], ["kernels", "book", "test", "check", "scripts", "pages", "training"]),
-    (["--skip", "book", "--skip=test"], ["kernels", "check", "scripts", "clean", "pages", "training"]),
-    (["--only", "training"], ["training"]),
-    (["--only=pages"], ["pages"]),
+TIMED = ["book", "test", "check", "scripts", "clean"]
+
+
+@pytest.mark.parametrize("argv, parts, ran_in_order", [
+    ([], bench.PARTS, ["kernels", *TIMED * 3, "pages", "training"]),
+    (["--rounds", "1"], bench.PARTS, list(bench.PARTS)),
+    (["--skip", "clean", "--rounds=2"], ["kernels", "book", "test", "check", "scripts", "pages", "training"],
+     ["kernels", *TIMED[:4] * 2, "pages", "training"]),
+    (["--skip", "book", "--skip=test", "--rounds", "1"], ["kernels", "check", "scripts", "clean", "pages", "training"],
+     ["kernels", "check", "scripts", "clean", "pages", "training"]),
+    (["--only", "training"], ["training"], ["training"]),  # no timed part: one run, whatever --rounds says
+    (["--only=pages", "--rounds", "3"], ["pages"], ["pages"]),
+    (["--only", "check"], ["check"], ["check"] * 3),
 ])
-def test_options_choose_the_parts(stubbed, capsys, argv, parts):
+def test_options_choose_the_parts(stubbed, capsys, argv, parts, ran_in_order):
     ran, _stub, _mp, tmp_path = stubbed
     assert bench.main(argv) == 0
-    assert ran == parts
+    assert ran == ran_in_order
+    parts = list(parts)
     out = capsys.readouterr().out
     assert out.startswith("## Performance")
     saved = json.loads((tmp_path / "_build" / "bench.json").read_text(encoding="utf-8"))
     assert saved["parts"] == parts and set(parts) <= set(saved)
+    rounds = ran_in_order.count(next((p for p in ran_in_order if p in TIMED), "none"))
+    assert len(saved.get("rounds", [{}])) == max(rounds, 1)
     assert len(saved["goals"]) >= 9
     assert all(set(goal) == {"measure", "result", "goal", "met"} for goal in saved["goals"])
 
@@ -694,7 +705,7 @@ def test_logs_survive_make_clean(stubbed, capsys):
 
     monkeypatch.setattr(bench, "measure_book", book)
     monkeypatch.setattr(bench, "measure_clean", clean)
-    assert bench.main(["--skip", "training"]) == 0
+    assert bench.main(["--skip", "training", "--rounds", "1"]) == 0
     logs = build / "bench-logs"
     assert sorted(p.name for p in logs.iterdir()) == ["make-book.log", "make-test-from-clean.log"]
     assert (logs / "make-book.log").read_text() == "book output"
@@ -720,3 +731,77 @@ def test_the_page_goal_is_judged_on_what_chromium_loaded_when_it_measured():
                                         "≤ 1 MB", "✓"]
     page_table = next(t for t in tables(md) if t[0][:3] == ["Page", "HTML", "Loaded"])
     assert page_table[2][:4] == ["`ko/sgd.html`", "0.05 MB", "0.95 MB", "1.60 MB"]
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+def in_rounds(part: str, seconds: list[float], error_in: int | None = None) -> dict:
+    """fake_results with the timed parts run once per value of `seconds`, `part` taking those times."""
+    results = fake_results()
+    results["rounds"] = []
+    for number, value in enumerate(seconds):
+        measured = {name: json.loads(json.dumps(results[name])) for name in TIMED}
+        run = {"seconds": value, "exit": 0}
+        if number == error_in:
+            run.update(exit=1, error=f"make {part} failed (exit 1)")
+        if part == "scripts":
+            measured["scripts"].update(run)
+        else:
+            measured[part]["make"] = run
+        results["rounds"].append(measured)
+    return results
+
+
+@pytest.mark.parametrize("seconds, expected", [
+    ([170.0, 200.0, 175.0], "✓"),  # ratios 1.70, 2.00, 1.75: the median 1.75 meets ≤ 1.8
+    ([185.0, 200.0, 170.0], "✗"),  # 1.85, 2.00, 1.70: the median 1.85 does not
+    ([180.0, 181.0], "✓"),         # two rounds: the lower middle, 1.80
+])
+def test_a_goal_between_timed_parts_is_judged_on_the_median_round(seconds, expected):
+    md = bench.format_markdown(in_rounds("clean", seconds))
+    result, _goal, met = goal_table(md)[CLEAN_TEST]
+    assert met == expected
+    median = sorted(seconds)[(len(seconds) - 1) // 2]
+    assert result.startswith(f"{median / 100:.2f}× ({median:.2f} s)"), result
+    assert result.endswith(f"median of {len(seconds)} rounds: " + ", ".join(f"{s / 100:.2f}×" for s in seconds))
+    assert f"ran in {len(seconds)} rounds" in md
+
+
+def test_a_round_that_failed_fails_the_goal_even_when_the_median_meets_it():
+    md = bench.format_markdown(in_rounds("clean", [170.0, 175.0, 90.0], error_in=2))
+    assert goals(md)[CLEAN_TEST] == "✗"
+
+
+def test_each_ratio_is_taken_within_its_round():
+    """make check against the make test of its own round: a slow round's check is not set against
+    a fast round's make test."""
+    results = in_rounds("clean", [150.0, 250.0, 200.0])
+    for measured, check in zip(results["rounds"], (22.0, 37.0, 30.0), strict=True):
+        measured["check"]["make"]["seconds"] = check
+    result, _goal, met = goal_table(bench.format_markdown(results))[CHECK]
+    assert met == "✓" and result.endswith("median of 3 rounds: 0.15×, 0.15×, 0.15×"), result
+
+
+def test_the_steps_shown_are_those_of_the_median_book():
+    results = in_rounds("book", [100.0, 90.0, 110.0])
+    for measured, execute in zip(results["rounds"], (70.0, 60.0, 80.0), strict=True):
+        measured["book"]["timings"] = {"steps": {"execute": execute, "sites": 10.0, "downloads": 16.0},
+                                       "step": "downloads", "ratio": 16.0 / (execute + 10.0)}
+    rows = goal_table(bench.format_markdown(results))
+    assert rows["its steps (`_build/logs/timings.json`)"][0].startswith("execute 70.00 s")
+    assert rows["its steps (`_build/logs/timings.json`)"][0].endswith("(round 1, the median)")
+    assert rows[PDF][0].endswith("median of 3 rounds: 0.20×, 0.23×, 0.18×"), rows[PDF]
+
+
+def test_one_round_reads_as_before():
+    single = bench.format_markdown(fake_results())
+    assert "median" not in single and "rounds" not in single
+
+
+def test_each_round_keeps_its_own_logs(monkeypatch):
+    monkeypatch.setattr(bench, "ROUND", 1)
+    assert bench.round_log("make-book.log") == "make-book.log"
+    monkeypatch.setattr(bench, "ROUND", 3)
+    assert bench.round_log("make-book.log") == "make-book-round3.log"
+    assert bench.round_log("plain-scripts.log") == "plain-scripts-round3.log"

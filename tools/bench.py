@@ -5,6 +5,12 @@
 Markdown report (paste it into the README); the same figures are written as JSON to
 ``_build/bench.json`` and the commands' output to ``_build/bench-logs/``.
 
+The timed parts whose ratios are goals (book, test, check, scripts, clean) run in rounds, three
+by default (``--rounds N``): book, test, check, scripts, clean, then all five again. Each ratio
+is taken within its round, so that a slow spell of the machine slows both of its terms, and a
+goal is judged on the median of the rounds' ratios; the table lists every round's, so the
+spread between runs of one commit shows next to the figure that is judged.
+
 Parts, in the order they run (the goals are those of issue 11 and issue 13):
 
 kernels   the whole build as ``make book`` runs it, but with ``--plain-kernels``: every page's
@@ -56,6 +62,7 @@ stderr, exit 2).
     python tools/bench.py                      # everything (what make bench runs)
     python tools/bench.py --skip clean         # every part but one (repeatable)
     python tools/bench.py --only pages         # one part: book, test, check, scripts, clean, pages, training
+    python tools/bench.py --rounds 1           # the timed parts once each (quicker, noisier)
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,6 +96,9 @@ LOGS = BUILD / "bench-logs"  # where the logs end up; main() collects them in a 
 PROG = "bench.py"
 
 PARTS = ("kernels", "book", "test", "check", "scripts", "clean", "pages", "training")  # the order they run in
+# The timed parts whose ratios are goals run once per round, in this order; the others run once.
+ROUND_PARTS = ("book", "test", "check", "scripts", "clean")
+ROUNDS = 3  # make bench: each goal between timed parts is judged on the median of the rounds' ratios
 
 # Goals (issue 11: the contributor's loop and light pages; issue 13: the PDF step).
 BUILD_RATIO_GOAL = 0.6  # make book <= 0.6 x the pages' code run as plain scripts, serially
@@ -187,9 +198,21 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
+ROUND = 1  # the round being measured (main() sets it): its logs are named for it
+
+
+def round_log(log_name: str) -> str:
+    """The log's name in this round: make-book.log in the first, make-book-round2.log in the second."""
+    if ROUND == 1:
+        return log_name
+    stem, dot, suffix = log_name.partition(".")
+    return f"{stem}-round{ROUND}{dot}{suffix}"
+
+
 def run_logged(cmd: list[str], name: str, log_name: str, *, cwd: Path | None = None) -> dict:
-    """Run cmd (called ``name`` in messages) with its output in LOGS/log_name; return seconds,
-    exit status and errors."""
+    """Run cmd (called ``name`` in messages) with its output in LOGS/log_name (named for the
+    round after the first); return seconds, exit status and errors."""
+    log_name = round_log(log_name)
     log = LOGS / log_name
     log.unlink(missing_ok=True)
     note(f"{name} (log: {log_name}) ...")
@@ -304,7 +327,7 @@ def measure_check(page: str = CHECK_PAGE) -> dict:
 
 def measure_scripts() -> dict:
     pages = notebook_pages(ROOT / "book")
-    log = LOGS / "plain-scripts.log"
+    log = LOGS / round_log("plain-scripts.log")
     log.unlink(missing_ok=True)
     note(f"the code of {len(pages)} pages as plain Python scripts, one after another (log: {log.name}) ...")
     result = run_plain_scripts(pages, ROOT / "book", venv_python(), log)
@@ -836,7 +859,9 @@ def run_text(run: dict | None) -> str:
 
 
 def ratio_row(measure: str, goal: float, top: dict | None, bottom: dict | None, bottom_name: str) -> dict:
-    """One goal 'top ÷ bottom ≤ goal'. A run that failed never meets it; one not measured leaves it open."""
+    """One goal 'top ÷ bottom ≤ goal'. A run that failed never meets it; one not measured leaves it open.
+
+    A measured row also carries its ratio as "value" (and "shown"), for the median of the rounds."""
     row = {"measure": measure, "result": run_text(top), "goal": f"≤ {goal:g}×", "met": None}
     if top is None or top.get("seconds") is None:
         return row
@@ -845,18 +870,66 @@ def ratio_row(measure: str, goal: float, top: dict | None, bottom: dict | None, 
         return row
     ratio = top["seconds"] / bottom["seconds"]
     failed = bool(top.get("error") or bottom.get("error"))
-    row.update(result=f"{ratio:.2f}× ({row['result']})", met=not failed and ratio <= goal)
+    row.update(result=f"{ratio:.2f}× ({row['result']})", met=not failed and ratio <= goal,
+               value=ratio, shown=f"{ratio:.2f}×", failed=failed)
     return row
+
+
+def time_row(measure: str, run: dict | None) -> dict:
+    """A row without a goal: how long a timed part took (its "value", for the median of the rounds)."""
+    row = {"measure": measure, "result": run_text(run), "goal": "", "met": None}
+    if run is not None and run.get("seconds") is not None:
+        row.update(value=run["seconds"], shown=seconds_text(run["seconds"]))
+    return row
+
+
+def merge_rounds(rounds: list[list[dict]]) -> list[dict]:
+    """One row per measure from the rows of every round: the round whose value is the median (the
+    lower of the two middle ones for an even count), with every round's value listed. A goal is
+    met when that median meets it and no round failed. Rows without a value (the parts measured
+    once) are the first round's."""
+    by_measure = [{row["measure"]: row for row in rows} for rows in rounds]
+    merged = []
+    for first in rounds[0]:
+        rows = [found.get(first["measure"]) for found in by_measure]
+        if any(row is None or row.get("value") is None for row in rows):
+            row = dict(first)
+            if any(row.get("value") is not None for row in rows if row):
+                row["result"] += f" · measured in {sum(1 for r in rows if r and r.get('value') is not None)} "
+                row["result"] += f"of {len(rows)} rounds"
+                row["met"] = False if any(r and r.get("failed") for r in rows) else None
+            merged.append(row)
+            continue
+        middle = statistics.median_low(row["value"] for row in rows)
+        number = next(i for i, row in enumerate(rows) if row["value"] == middle)
+        row = dict(rows[number])
+        if "shown" in row:
+            row["result"] += f" · median of {len(rows)} rounds: " + ", ".join(r["shown"] for r in rows)
+        else:
+            row["result"] += f" (round {number + 1}, the median)"
+        if any(r.get("failed") for r in rows):
+            row["met"] = False
+        merged.append(row)
+    return merged
 
 
 def summary_rows(results: dict) -> list[dict]:
     """The goals, one row each: measure, result, goal, met (True, False or None if not measured).
 
-    Rows without a goal (goal "") give the times the ratios are made of.
+    Rows without a goal (goal "") give the times the ratios are made of. With several rounds
+    (results["rounds"]), each ratio is taken within a round and the row shows the median round.
     """
+    rounds = results.get("rounds") or [{}]
+    rows = merge_rounds([round_rows({**results, **parts}) for parts in rounds]) if len(rounds) > 1 \
+        else round_rows({**results, **rounds[0]})
+    return [{key: row[key] for key in ("measure", "result", "goal", "met")} for row in rows]
+
+
+def round_rows(results: dict) -> list[dict]:
+    """The rows of one round (summary_rows), each measured row with its "value"."""
     book, test = run_of(results, "book"), run_of(results, "test")
     check, scripts, clean = run_of(results, "check"), run_of(results, "scripts"), run_of(results, "clean")
-    rows = [{"measure": "`make book` (clean, forced)", "result": run_text(book), "goal": "", "met": None}]
+    rows = [time_row("`make book` (clean, forced)", book)]
 
     timings = (results.get("book") or {}).get("timings")
     pdf_row = {"measure": "PDF and bundle step ÷ (execute + sites)", "result": "not measured",
@@ -865,12 +938,13 @@ def summary_rows(results: dict) -> list[dict]:
         steps = timings["steps"]
         rows.append({"measure": "its steps (`_build/logs/timings.json`)",
                      "result": " · ".join(f"{name} {seconds_text(value)}" for name, value in steps.items()),
-                     "goal": "", "met": None})
+                     "goal": "", "met": None, "value": (book or {}).get("seconds")})
         if timings.get("ratio") is not None:
             failed = bool(book and book.get("error"))
             pdf_row.update(result=f"{timings['ratio']:.2f}× ({timings['step']} "
                                   f"{seconds_text(steps[timings['step']])})",
-                           met=not failed and timings["ratio"] <= PDF_SHARE_GOAL)
+                           met=not failed and timings["ratio"] <= PDF_SHARE_GOAL,
+                           value=timings["ratio"], shown=f"{timings['ratio']:.2f}×", failed=failed)
         elif timings.get("error"):
             pdf_row["result"] = f"not measured ({timings['error']})"
     elif timings is not None and timings.get("error"):
@@ -878,20 +952,19 @@ def summary_rows(results: dict) -> list[dict]:
     rows.append(pdf_row)
 
     pages = (results.get("scripts") or {}).get("pages")
-    rows.append({"measure": f"the same {pages or ''} pages as plain Python scripts, one after another"
-                            .replace("same  ", "same "),
-                 "result": run_text(scripts), "goal": "", "met": None})
+    rows.append(time_row(f"the same {pages or ''} pages as plain Python scripts, one after another"
+                         .replace("same  ", "same "), scripts))
     rows.append(ratio_row("`make book` ÷ plain scripts", BUILD_RATIO_GOAL, book, scripts, "plain scripts"))
     plain = run_of(results, "kernels")
     if plain is not None:
         rows.append(ratio_row("`make book` ÷ the same build with plain kernels (`--plain-kernels`)", 1.0, book,
-                              plain, "the build with plain kernels") | {"goal": "", "met": None})
+                              plain, "the build with plain kernels") | {"goal": "", "met": None, "failed": False})
         steps = [((results.get(part) or {}).get("timings") or {}).get("steps", {}).get("execute")
                  for part in ("book", "kernels")]
         if all(steps):
             rows.append({"measure": "its execution step: forked kernels ÷ plain kernels",
                          "result": f"{steps[0] / steps[1]:.2f}× ({seconds_text(steps[0])} vs {seconds_text(steps[1])})",
-                         "goal": "", "met": None})
+                         "goal": "", "met": None, "value": steps[0] / steps[1], "shown": f"{steps[0] / steps[1]:.2f}×"})
 
     test_row = ratio_row("`make test` right after `make book` ÷ that `make book`", TEST_AFTER_BOOK_GOAL,
                          test, book, "`make book`")
@@ -980,6 +1053,13 @@ def format_markdown(results: dict, top: int = 5) -> str:
                    [[r["measure"], r["result"], r["goal"], mark(r["met"]) if r["goal"] else ""]
                     for r in summary_rows(results)],
                    ["---", "---", "---", ":---:"])
+    rounds = len(results.get("rounds") or [])
+    if rounds > 1:
+        lines += ["", f"The timed parts ran in {rounds} rounds, one after another: "
+                      f"{', '.join(part for part in ROUND_PARTS if part in results.get('parts', ROUND_PARTS))}. "
+                      "Each ratio is taken within a round; a row shows the round with the median value and "
+                      "lists every round's, in order. A goal is met when the median meets it and no round "
+                      "failed. The tables below are from the first round."]
 
     training = results.get("training")
     if training and training.get("methods"):
@@ -1053,7 +1133,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", choices=PARTS, metavar="PART", help="run this part only: " + ", ".join(PARTS))
     parser.add_argument("--skip", choices=PARTS, metavar="PART", action="append", default=[],
                         help="leave this part out (repeatable)")
+    parser.add_argument("--rounds", type=rounds_count, default=ROUNDS, metavar="N",
+                        help=f"run the timed parts ({', '.join(ROUND_PARTS)}) N times, in rounds, and judge "
+                             f"each goal between them on the median of the rounds' ratios (default {ROUNDS})")
     return parser
+
+
+def rounds_count(text: str) -> int:
+    """--rounds: a whole number from 1 to 9 (argparse reports anything else in one line)."""
+    if not text.isdigit() or not 1 <= int(text) <= 9:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rounds from 1 to 9")
+    return int(text)
 
 
 def parts_to_run(args: argparse.Namespace) -> list[str]:
@@ -1080,7 +1170,7 @@ def keep_logs(collected: Path, final: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global LOGS
+    global LOGS, ROUND
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -1092,6 +1182,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     results: dict = {"machine": machine(), "parts": parts}
+    timed = [part for part in parts if part in ROUND_PARTS]
+    rounds = args.rounds if timed else 1
     measures = {"kernels": measure_kernels, "book": measure_book, "test": measure_test, "check": measure_check,
                 "scripts": measure_scripts,
                 "clean": measure_clean, "pages": measure_pages, "training": measure_training}
@@ -1099,14 +1191,34 @@ def main(argv: list[str] | None = None) -> int:
     # make clean removes _build: the logs wait in a temporary directory until every part ran.
     with tempfile.TemporaryDirectory(prefix="bench-logs-") as collected:
         LOGS = Path(collected)
+        def measure(part: str) -> dict:
+            try:
+                return measures[part]()
+            except Exception as error:  # noqa: BLE001 -- report what could not be measured, go on
+                note(f"{part}: could not be measured: {type(error).__name__}: {error}")
+                return {"error": f"{type(error).__name__}: {error}"}
+
         try:
+            # The parts before the timed ones, the timed ones in rounds, then the rest, in PARTS's order.
+            first = [part for part in parts if PARTS.index(part) < PARTS.index(ROUND_PARTS[0])]
+            for part in first:
+                results[part] = measure(part)
+            if rounds > 1:
+                results["rounds"] = []
+            for ROUND in range(1, rounds + 1):
+                if rounds > 1:
+                    note(f"round {ROUND} of {rounds}: {', '.join(timed)}")
+                measured = {part: measure(part) for part in timed}
+                if rounds > 1:
+                    results["rounds"].append(measured)
+                if ROUND == 1:
+                    results.update(measured)  # the first round's, where a single run keeps them
+            ROUND = 1
             for part in parts:
-                try:
-                    results[part] = measures[part]()
-                except Exception as error:  # noqa: BLE001 -- report what could not be measured, go on
-                    note(f"{part}: could not be measured: {type(error).__name__}: {error}")
-                    results[part] = {"error": f"{type(error).__name__}: {error}"}
+                if part not in first and part not in ROUND_PARTS:
+                    results[part] = measure(part)
         finally:
+            ROUND = 1
             LOGS = final_logs
             keep_logs(Path(collected), final_logs)
 
