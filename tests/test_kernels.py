@@ -11,6 +11,8 @@ running the page again, until the inputs change (_ext/book_examples.py).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import pdb
@@ -236,14 +238,27 @@ def start_kernels(server: kernels.ForkServer, count: int) -> tuple[list, list[in
     return managers, pids
 
 
+def in_a_thread(job):
+    """job() in a thread of its own. jupyter_client's blocking calls leave an asyncio loop in the
+    thread that makes them: here, not in the thread that later tests (Playwright) use, and closed
+    when the job ends rather than left to the garbage collector (a ResourceWarning)."""
+
+    def run():
+        try:
+            return job()
+        finally:
+            with contextlib.suppress(RuntimeError):  # no loop was left
+                asyncio.get_event_loop().close()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(run).result()
+
+
 def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
     before = leftovers()
     with (tmp_path / "log").open("w") as log, kernels.ForkServer(log, PRELOAD) as server:
-        # jupyter_client's blocking calls leave an asyncio loop in the thread that makes them; in
-        # a thread of their own, they leave none in the thread that later tests (Playwright) use.
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            managers, pids = thread.submit(start_kernels, server, 2).result()
+        managers, pids = in_a_thread(lambda: start_kernels(server, 2))
         assert server.process.pid not in pids and len(set(pids)) == 2
         # The first: its launcher is killed the hard way, as jupyter_client does when a kernel hangs.
         os.kill(managers[0].provisioner.pid, signal.SIGKILL)
@@ -261,8 +276,7 @@ def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp
     assert server.process.stdout.closed, "the server's pipe is left for the garbage collector"
     assert not server.socket_dir.exists()
     # What jupyter_client does with kernels that ended: read their launchers' status, free the rest.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(lambda: [manager.shutdown_kernel(now=True) for manager in managers]).result()
+    in_a_thread(lambda: [manager.shutdown_kernel(now=True) for manager in managers])
     assert_nothing_left(before, "the kernels the test started")
 
 
