@@ -89,9 +89,10 @@ translation-check: $(STAMP)
 
 # The performance table (Markdown on stdout, JSON in _build/bench.json): make book
 # against the pages' code as plain scripts and against a build with plain kernels, make
-# test, four ways to train, page weight. The timed parts run in three rounds and each goal is
-# judged on the median round (BENCH_ROUNDS=1 for one quicker, noisier round); the figures
-# never fail the target.
+# test, four ways to train, page weight. The timed parts (book, test, check, scripts, clean)
+# run in BENCH_ROUNDS rounds, 3 by default, and their goals are judged on the median round
+# (BENCH_ROUNDS=1: one quicker, noisier round); training and page weight are measured once.
+# The figures never fail the target.
 .PHONY: bench
 BENCH_ROUNDS ?= 3
 bench: $(STAMP)

@@ -6,10 +6,12 @@ Markdown report (paste it into the README); the same figures are written as JSON
 ``_build/bench.json`` and the commands' output to ``_build/bench-logs/``.
 
 The timed parts whose ratios are goals (book, test, check, scripts, clean) run in rounds, three
-by default (``--rounds N``): book, test, check, scripts, clean, then all five again. Each ratio
-is taken within its round, so that a slow spell of the machine slows both of its terms, and a
-goal is judged on the median of the rounds' ratios; the table lists every round's, so the
-spread between runs of one commit shows next to the figure that is judged.
+by default (``--rounds N``): book, test, check, scripts, clean, then the same parts again in
+each further round. Each ratio is taken within its round, so that a slow spell of the machine
+slows both of its terms. A goal is judged on the median round (the upper middle one for an even
+N: the worse one), and fails if a round's run failed or could not be measured. The table lists
+every round's value, so the spread between runs of one commit shows next to the figure that is
+judged.
 
 Parts, in the order they run (the goals are those of issue 11 and issue 13):
 
@@ -884,30 +886,36 @@ def time_row(measure: str, run: dict | None) -> dict:
 
 
 def merge_rounds(rounds: list[list[dict]]) -> list[dict]:
-    """One row per measure from the rows of every round: the round whose value is the median (the
-    lower of the two middle ones for an even count), with every round's value listed. A goal is
-    met when that median meets it and no round failed. Rows without a value (the parts measured
-    once) are the first round's."""
-    by_measure = [{row["measure"]: row for row in rows} for rows in rounds]
+    """One row per measure from the rows of every round (matched by their "key", else their
+    label). A row measured in some round shows the round whose value is the median (the upper of
+    the two middle ones for an even count: the worse one for a goal "≤"), names it, and lists
+    every round's value in order. A goal is met when that median meets it and every round was
+    measured and none failed. Rows never measured (the parts that run once, or a part that failed
+    in every round) are the first round's."""
+    def key(row: dict) -> str:
+        return row.get("key", row["measure"])
+
+    by_key = [{key(row): row for row in rows} for rows in rounds]
+    order = list(dict.fromkeys(key(row) for rows in rounds for row in rows))
     merged = []
-    for first in rounds[0]:
-        rows = [found.get(first["measure"]) for found in by_measure]
-        if any(row is None or row.get("value") is None for row in rows):
-            row = dict(first)
-            if any(row.get("value") is not None for row in rows if row):
-                row["result"] += f" · measured in {sum(1 for r in rows if r and r.get('value') is not None)} "
-                row["result"] += f"of {len(rows)} rounds"
-                row["met"] = False if any(r and r.get("failed") for r in rows) else None
-            merged.append(row)
+    for name in order:
+        rows = [found.get(name) for found in by_key]
+        measured = [(number, row) for number, row in enumerate(rows, 1) if row and row.get("value") is not None]
+        if not measured:
+            merged.append(dict(next(row for row in rows if row)))
             continue
-        middle = statistics.median_low(row["value"] for row in rows)
-        number = next(i for i, row in enumerate(rows) if row["value"] == middle)
-        row = dict(rows[number])
+        middle = statistics.median_high(row["value"] for _, row in measured)
+        number, row = next((number, row) for number, row in measured if row["value"] == middle)
+        row = dict(row)
         if "shown" in row:
-            row["result"] += f" · median of {len(rows)} rounds: " + ", ".join(r["shown"] for r in rows)
+            row["result"] += (f" · median of {len(rows)} rounds (round {number}): "
+                              + ", ".join(r["shown"] if r and "shown" in r else "not measured" for r in rows))
         else:
-            row["result"] += f" (round {number + 1}, the median)"
-        if any(r.get("failed") for r in rows):
+            row["result"] += f" (round {number}, the median)"
+        notes = [f"round {n}: {r['warning']}" for n, r in enumerate(rows, 1) if r and r.get("warning") and n != number]
+        if notes:
+            row["result"] += " · " + "; ".join(notes)
+        if row["goal"] and (len(measured) < len(rows) or any(r.get("failed") for _, r in measured)):
             row["met"] = False
         merged.append(row)
     return merged
@@ -953,7 +961,7 @@ def round_rows(results: dict) -> list[dict]:
 
     pages = (results.get("scripts") or {}).get("pages")
     rows.append(time_row(f"the same {pages or ''} pages as plain Python scripts, one after another"
-                         .replace("same  ", "same "), scripts))
+                         .replace("same  ", "same "), scripts) | {"key": "scripts"})
     rows.append(ratio_row("`make book` ÷ plain scripts", BUILD_RATIO_GOAL, book, scripts, "plain scripts"))
     plain = run_of(results, "kernels")
     if plain is not None:
@@ -971,6 +979,8 @@ def round_rows(results: dict) -> list[dict]:
     reused = (results.get("test") or {}).get("reused_build")
     if reused is not None and test_row["met"] is not None:
         test_row["result"] += "; the build was reused" if reused else "; the book was built again"
+        if not reused:
+            test_row["warning"] = "the book was built again"
     rows.append(test_row)
     page = (results.get("check") or {}).get("page", CHECK_PAGE)
     check_row = ratio_row(f"`make check PAGE={page}` ÷ the `make test` it replaces (after a change: "
@@ -1057,9 +1067,11 @@ def format_markdown(results: dict, top: int = 5) -> str:
     if rounds > 1:
         lines += ["", f"The timed parts ran in {rounds} rounds, one after another: "
                       f"{', '.join(part for part in ROUND_PARTS if part in results.get('parts', ROUND_PARTS))}. "
-                      "Each ratio is taken within a round; a row shows the round with the median value and "
-                      "lists every round's, in order. A goal is met when the median meets it and no round "
-                      "failed. The tables below are from the first round."]
+                      "Each ratio is taken within a round (the build with plain kernels ran once, before the "
+                      "rounds); a row shows the round with the median value, names it, and lists every "
+                      "round's, in order. A goal is met when the median meets it and every round was "
+                      "measured and none failed. The table of plain scripts below is from the first round; "
+                      "training and page weight were measured once, after the rounds."]
 
     training = results.get("training")
     if training and training.get("methods"):
@@ -1135,7 +1147,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="leave this part out (repeatable)")
     parser.add_argument("--rounds", type=rounds_count, default=ROUNDS, metavar="N",
                         help=f"run the timed parts ({', '.join(ROUND_PARTS)}) N times, in rounds, and judge "
-                             f"each goal between them on the median of the rounds' ratios (default {ROUNDS})")
+                             "their goals on the median round (the worse middle one for an even N) "
+                             f"(default {ROUNDS})")
     return parser
 
 
