@@ -13,6 +13,27 @@ BOOK = ROOT / "book"
 BUILD_HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
+# The front matter of the book's executed pages (MyST, read by jupytext, run by a kernel).
+NOTEBOOK_FRONT_MATTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def notebook_page(title: str, code: str) -> str:
+    """A scratch page for a test, written as the book's executed pages are: their front matter, a
+    title, one code cell."""
+    return f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n\n```{{code-cell}} ipython3\n{code}\n```\n"
+
+
 def config() -> dict:
     return translations.config(ROOT)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bookinfo import notebook_page
 from tools import bench
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -560,32 +561,16 @@ def test_training_summary_speedups_and_disagreement():
 # --- the pages and their code as plain scripts ---------------------------------------------------
 
 
-NOTEBOOK = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# A page
-
-```{{code-cell}} ipython3
+CODE = """\
 import os
 open("ran.txt", "w").write(os.environ["MPLBACKEND"] + " " + os.environ["TF_CPP_MIN_LOG_LEVEL"])
-{extra}
-```
-"""
+{extra}"""
 
 
 def test_plain_scripts_run_each_page_from_its_directory(tmp_path):
     book = tmp_path / "book"
-    good = write(book / "en" / "good.md", NOTEBOOK.format(extra=""))
-    bad = write(book / "ko" / "good.md", NOTEBOOK.format(extra="raise SystemExit(3)"))
+    good = write(book / "en" / "good.md", notebook_page("A page", CODE.format(extra="")))
+    bad = write(book / "ko" / "good.md", notebook_page("A page", CODE.format(extra="raise SystemExit(3)")))
     write(book / "en" / "plain.md", "# no kernelspec: not a notebook page\n")
     # "kernelspec:" in the text but not in the front matter: not a notebook either.
     write(book / "en" / "prose.md", "---\ntitle: x\n---\n\nkernelspec: is a word here\n")

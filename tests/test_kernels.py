@@ -30,7 +30,7 @@ from jupyter_client.channels import HBChannel
 from sybil.example import SybilFailure
 
 from book_ext import book_examples
-from tests.bookinfo import in_cache
+from tests.bookinfo import in_cache, notebook_page
 from tools import build, kernels
 
 # A module nothing else in a kernel imports: if a page finds it loaded, the server preloaded it.
@@ -38,24 +38,17 @@ PRELOADED = "colorsys"
 # The server imports pyplot before any kernel starts (TensorFlow does): figures must still show.
 PRELOAD = (PRELOADED, "matplotlib.pyplot")
 
-PAGE = """---
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# {title}
-
-```{{code-cell}} ipython3
+CODE = """\
 import json, os, signal, sys
 print(json.dumps({{"page": "{title}", "pid": os.getpid(), "preloaded": "{module}" in sys.modules,
                   "leftover": "marker" in globals(), "cwd": os.getcwd(),
                   "sigpipe_ignored": signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN}}))
 marker = 1
-{extra}
-```
-"""
+{extra}"""
+
+
+def page(title: str, extra: str = "") -> str:
+    return notebook_page(title, CODE.format(title=title, module=PRELOADED, extra=extra))
 
 
 # A page whose doctests the build checks in its kernel: one before any cell; two between the cells
@@ -132,9 +125,8 @@ def scratch(tmp_path, monkeypatch):
     (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
     plot = "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1])\nplt.show()"
     for name, extra in (("index", ""), ("one", plot), ("two", ""), ("broken", "raise ValueError('boom')")):
-        (tmp_path / "book" / "ko" / f"{name}.md").write_text(
-            PAGE.format(title=name, module=PRELOADED, extra=extra), encoding="utf-8")
-    checked = PAGE.format(title="checked", module=PRELOADED, extra="")
+        (tmp_path / "book" / "ko" / f"{name}.md").write_text(page(name, extra), encoding="utf-8")
+    checked = page("checked")
     checked = checked.replace(CHECKED_TITLE, CHECKED_TITLE + CHECKED_HEAD)
     (tmp_path / "book" / "ko" / "checked.md").write_text(checked + CHECKED_TAIL, encoding="utf-8")
     monkeypatch.setattr(build, "ROOT", build.ROOT)  # use_root changes it; restored after the test
