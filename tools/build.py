@@ -188,7 +188,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
 
 def guessed_seconds(page: Path) -> float:
     """How long a page not timed yet might run, to order the pages of a first build (a clean
-    clone, CI): its code's size, three times over where it uses TensorFlow. The page's file size
+    clone, CI): its code's size, counted ten times over where it uses TensorFlow or Keras. The page's file size
     did worse: prose-heavy pages of NumPy ran first and two of the longest last, and a build
     after `make clean` took 2 to 9 s longer than one that knew the times."""
     code = "\n".join(cell.code for cell in book_page.read_page(ROOT, page.relative_to(ROOT).as_posix()).cells)
