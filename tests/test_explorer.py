@@ -270,7 +270,7 @@ def check_layout(tab: Tab, name: str, dark: bool = True) -> str | None:
     ``dark``) dark. Returns the explorer's text colour in the dark theme, or None."""
     page = tab.page
     explorer = page.locator(".gd-explorer").first
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(VIEWPORT)
     explorer.scroll_into_view_if_needed()
     explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-desktop.png"), style=NO_STICKY)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -306,7 +306,7 @@ def check_layout(tab: Tab, name: str, dark: bool = True) -> str | None:
     colour = page.evaluate("getComputedStyle(document.querySelector('.gd-explorer .gd-result')).color")
     explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-phone-dark.png"), style=NO_STICKY)
     page.evaluate("document.documentElement.dataset.theme = 'light'")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(VIEWPORT)
     return colour
 
 

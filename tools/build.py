@@ -188,9 +188,9 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
 
 def guessed_seconds(page: Path) -> float:
     """How long a page not timed yet might run, to order the pages of a first build (a clean
-    clone, CI): its code's size, counted ten times over where it uses TensorFlow or Keras. The page's file size
-    did worse: prose-heavy pages of NumPy ran first and two of the longest last, and a build
-    after `make clean` took 2 to 9 s longer than one that knew the times."""
+    clone, CI): its code's size, counted ten times over where it uses TensorFlow or Keras. The
+    page's file size did worse: prose-heavy pages of NumPy ran first and two of the longest last,
+    and a build after `make clean` took 2 to 9 s longer than one that knew the times."""
     code = "\n".join(cell.code for cell in book_page.read_page(ROOT, page.relative_to(ROOT).as_posix()).cells)
     return len(code) / 1000 * (3.0 if re.search(r"\b(tensorflow|keras)\b", code) else 0.3)
 
@@ -687,17 +687,13 @@ def main(argv: list[str] | None = None) -> int:
     use_root(args.root)
     langs = book_languages.languages(ROOT)
     try:
+        for lang in [args.language, args.downloads, *(args.only or [])]:
+            if lang is not None and lang not in langs:
+                raise BuildError(f"unknown language {lang!r}; _config.yml lists {', '.join(langs)}")
         if args.language:
-            if args.language not in langs:
-                raise BuildError(f"unknown language {args.language!r}; _config.yml lists {', '.join(langs)}")
             return build_language(args.language)
         if args.downloads:
-            if args.downloads not in langs:
-                raise BuildError(f"unknown language {args.downloads!r}; _config.yml lists {', '.join(langs)}")
             return build_downloads_language(args.downloads)
-        unknown = [lang for lang in args.only or [] if lang not in langs]
-        if unknown:
-            raise BuildError(f"unknown language {unknown[0]!r}; _config.yml lists {', '.join(langs)}")
         built = [lang for lang in langs if lang in args.only] if args.only else langs
         if args.if_changed and up_to_date(langs):
             print(f"{SITE.relative_to(ROOT)}/ is up to date with every input it was built from: not rebuilt "
