@@ -94,8 +94,8 @@ def _names(code: str, ctx: type) -> set[str]:
 def lent_names(path: Path) -> list[str]:
     """Cells that read a name which only a doctest above them defines, one line each.
 
-    Sybil and the build run the doctests in the page's namespace, but a reader's notebook has no
-    doctests: such a cell works in the tests and fails for the reader.
+    Sybil and the build run the doctests and the hidden checks in the page's namespace, but a reader's
+    notebook has neither: such a cell works in the tests and fails for the reader.
     """
     import ast
 
@@ -113,8 +113,9 @@ def lent_names(path: Path) -> list[str]:
             by_cells |= binds
             for name in binds:
                 by_doctests.pop(name, None)
-        else:
-            for name in _names(example.parsed.source, ast.Store) - by_cells:
+        else:  # a doctest, or a hidden check (its code is the example itself)
+            source = str(getattr(example.parsed, "source", example.parsed))
+            for name in _names(source, ast.Store) - by_cells:
                 by_doctests.setdefault(name, example.line)
     return problems
 
@@ -174,8 +175,10 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
             try:
                 example.evaluate()
                 results[example.line] = None
-            except SybilFailure as failure:
+            except SybilFailure as failure:  # a doctest whose output differs
                 results[example.line] = failure.result
+            except Exception:  # noqa: BLE001 -- a hidden check's assert, or an error in an example
+                results[example.line] = traceback.format_exc()
     except BaseException:  # noqa: BLE001 -- the example being checked, and any not reached, failed
         error = traceback.format_exc()
         results.update({line: error for line in lines if line not in results})

@@ -9,7 +9,10 @@ every span (inline code, a role, math, a link target) is known by line and colum
 
 - ``front_matter``: the YAML front matter as a dict;
 - ``cells``: the ``{code-cell}`` cells: options (tags, ``mystnb`` figure options), code, lines;
-- ``blocks``: the ```python blocks (doctests with ``>>>``, or plain code), lines;
+- ``blocks``: the ```python blocks (doctests with ``>>>``, or plain code), lines; and the checks
+  hidden in MyST comments (``% invisible-code-block: python``, Sybil's invisible code blocks), which
+  Sybil runs but no reader sees (``PyBlock.hidden``);
+- ``comments``: the line ranges of every MyST ``%`` comment;
 - ``headings``: (level, line, text);
 - ``images``: (line, target) of Markdown images and ``{figure}``/``{image}`` directives;
 - ``prose``: (line, text) for every line a reader reads as prose: the raw line with everything
@@ -39,6 +42,9 @@ EXTENSIONS = ("dollarmath", "amsmath", "colon_fence", "deflist", "substitution")
 OPAQUE = {"code-cell", "code-block", "code", "sourcecode", "literalinclude", "math", "raw",
           "eval-rst", "mermaid", "graphviz", "glue", "glue:figure", "csv-table"}
 PYTHON_LANGS = {"python", "py", "python3"}
+# Sybil's invisible code block in a MyST comment: ``% invisible-code-block: python`` (CONTRIBUTING.md).
+HIDDEN = "invisible-code-block"
+HIDDEN_START = re.compile(r"^\s*invisible-code-block:\s*(\S+)\s*$")
 # Code-cell options whose text a reader sees.
 PROSE_OPTIONS = ("alt", "caption", "title")
 # Inline rules whose whole span is not prose; for links and images only the target is not.
@@ -68,7 +74,12 @@ class PyBlock:
     line: int
     code_line: int
     code: str
-    directive: str | None = None  # "code-block" etc., None for a plain ```python fence
+    directive: str | None = None  # "code-block" etc., None for a plain ```python fence; HIDDEN for a check
+
+    @property
+    def hidden(self) -> bool:
+        """A check in a MyST comment: Sybil runs it, the page, the PDF and the notebook never show it."""
+        return self.directive == HIDDEN
 
     @property
     def is_doctest(self) -> bool:
@@ -107,10 +118,16 @@ class Page:
     prose: list[tuple[int, str]] = field(default_factory=list)  # (line, text; non-prose blanked)
     roles: list[Role] = field(default_factory=list)
     targets: list[tuple[int, str]] = field(default_factory=list)  # (line, label)
+    comments: list[tuple[int, int]] = field(default_factory=list)  # (first line, last line) of a % comment
 
     @property
     def doctests(self) -> list[PyBlock]:
         return [b for b in self.blocks if b.is_doctest]
+
+    @property
+    def checks(self) -> list[PyBlock]:
+        """The hidden checks (``% invisible-code-block: python``)."""
+        return [b for b in self.blocks if b.hidden]
 
 
 # --- the parser -------------------------------------------------------------------------
@@ -280,6 +297,23 @@ class _Reader:
                 self.inline(token.content, line, env)
             elif token.type in ("fence", "colon_fence"):
                 self.fence(token, line)
+            elif token.type == "myst_line_comment" and token.map:
+                self.comment(token.content, line, token.map[1] - token.map[0])
+
+    def comment(self, content: str, line: int, length: int) -> None:
+        """A ``%`` comment of ``length`` lines; a hidden check when it is Sybil's invisible code block."""
+        self.page.comments.append((line, line + length - 1))
+        lines = [text[1:] if text.startswith(" ") else text for text in content.split("\n")]
+        start = HIDDEN_START.match(lines[0])
+        if not start or start[1] not in PYTHON_LANGS:
+            return
+        body, first = lines[1:], line + 1
+        while body and not body[0].strip():
+            body, first = body[1:], first + 1
+        self.page.blocks.append(PyBlock(
+            ordinal=len(self.page.blocks) + 1, line=line, code_line=first,
+            code="\n".join(body).rstrip() + "\n", directive=HIDDEN,
+        ))
 
     def fence(self, token, line: int) -> None:
         info = token.info.strip()
@@ -395,8 +429,9 @@ REFERENCE_ROLES = {"doc", "ref", "numref", "term", "eq"}
 
 
 def plain_markdown(markdown: str) -> str:
-    """Markdown without MyST labels (``(name)=`` lines) and reference roles: ``{ref}`text <target>``` shows
-    ``text``, ``{doc}`target``` shows ```target```; other roles with a title show the title."""
+    """Markdown without MyST labels (``(name)=`` lines), comments (``%`` lines: the hidden checks among
+    them) and reference roles: ``{ref}`text <target>``` shows ``text``, ``{doc}`target``` shows
+    ```target```; other roles with a title show the title."""
     page = parse_page(markdown)
     lines = markdown.split("\n")
     edits: dict[int, list[Role]] = {}
@@ -413,7 +448,13 @@ def plain_markdown(markdown: str) -> str:
                 continue
             line = line[: role.start] + new + line[role.end:]
         lines[lineno - 1] = line
-    for lineno in sorted({line for line, _ in page.targets}, reverse=True):
+    gone = {line for line, _ in page.targets}
+    gone.update(n for first, last in page.comments for n in range(first, last + 1))
+    for lineno in sorted(gone, reverse=True):
         del lines[lineno - 1]
+        # a comment between two paragraphs leaves one blank line, not two
+        if lineno in gone - {line for line, _ in page.targets} and 1 < lineno <= len(lines) \
+                and not lines[lineno - 1].strip() and not lines[lineno - 2].strip():
+            del lines[lineno - 1]
     return "\n".join(lines)
 

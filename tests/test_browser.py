@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.bookinfo import languages
+from tests.bookinfo import languages, site_pages
 from tests.conftest import TIMEOUT_MS, Tab
 from tests.test_site import inflected_only, load_ext
 
@@ -167,3 +167,22 @@ def test_a_request_to_another_site_is_counted_and_fails_at_once(tab):
     assert "ERR_NAME_NOT_RESOLVED" in failed.value.failure
     with pytest.raises(AssertionError, match="1 request"):
         tab.assert_clean()
+
+
+# Every block of code a reader can see (cells, collapsed ones included, and ```python examples);
+# not outputs, which may scroll.
+CODE_BLOCKS = ("article .cell_input pre, article div.highlight-python pre")
+OVERFLOWING = """selector => [...document.querySelectorAll(selector)]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''))"""
+
+
+def test_no_code_line_is_wider_than_its_block_at_desktop_width(tab):
+    """At 1280 px no code line runs off its block (tools/translations/_reader.py keeps them short in
+    the files; this measures the pages themselves, collapsed cells opened)."""
+    wide = []
+    for rel in site_pages():
+        tab.open(rel)
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        wide += [f"{rel}: {line.strip()[:90]}" for line in tab.page.evaluate(OVERFLOWING, CODE_BLOCKS)]
+    assert not wide, f"{len(wide)} code line(s) wider than their block at 1280 px:\n" + "\n".join(wide)

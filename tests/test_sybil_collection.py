@@ -19,9 +19,10 @@ from tests.bookinfo import ROOT, languages, pages
 
 
 def expected_examples(page: Page) -> int:
-    """Examples a reader sees: each code cell, and each ```python block (one per >>> statement)."""
+    """Each code cell, each ```python block (one per >>> statement) and each hidden check."""
     cells = sum(1 for cell in page.cells if cell.language == "ipython3")
-    return cells + sum(block.prompts for block in page.blocks if block.directive is None)
+    checks = len(page.checks)
+    return cells + checks + sum(block.prompts for block in page.blocks if block.directive is None)
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +93,24 @@ print(b)
     # Line 12 reads b and m, which only the doctests at lines 8 and 9 define; the last cell defines b itself.
     assert [(p.split(":")[1], p.split("'")[1]) for p in problems] == [("12", "b"), ("12", "m")], problems
     assert "doctest at line 8" in problems[0] and "doctest at line 9" in problems[1], problems
+
+
+def test_a_cell_that_needs_a_hidden_check_is_found(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("""# A page
+
+```{code-cell} ipython3
+a = 1
+```
+
+% invisible-code-block: python
+%
+% assert a == 1
+% c = a + 1
+
+```{code-cell} ipython3
+print(c)
+```
+""", encoding="utf-8")
+    problems = book_examples.lent_names(page)
+    assert len(problems) == 1 and ":12:" in problems[0] and "'c'" in problems[0] and "line 7" in problems[0], problems

@@ -20,16 +20,19 @@ import yaml
 from ._concepts import concept_order_problems
 from ._glossary import glossary_problems, glossary_schema_problems
 from ._parity import page_parity, parity_problems
+from ._reader import reader_problems
 from ._shared import GLOSSARY, REPO, Problem, UsageError, languages, missing_problem, page_names, page_rel
 from ._staleness import diff, format_table, staleness_problems, start, sync
 
 
 def all_problems(root: Path = REPO) -> list[Problem]:
-    """Every problem, once: missing pages, staleness, parity, the glossary and its schema."""
+    """Every problem, once: missing pages, staleness, parity, the glossary and its schema, and what a
+    reader sees (the doctest convention, code width)."""
     problems = staleness_problems(root)
     missing = {p.path for p in problems if p.check == "missing"}
     problems += [p for p in parity_problems(root) if not (p.check == "missing" and p.path in missing)]
     problems += glossary_schema_problems(root) + glossary_problems(root)
+    problems += reader_problems(root)
     return problems
 
 
@@ -57,7 +60,7 @@ def counterparts(root: Path, lang: str, name: str) -> list[str]:
 
 def page_problems(root: Path, lang: str, name: str) -> list[Problem | str]:
     """What guards one page: parity and staleness of the page and its counterparts, the glossary in
-    their prose, the glossary's schema, and the concept order of the page's language where it names
+    their prose and what their reader sees, the glossary's schema, and the concept order of the page's language where it names
     one of these pages (glossary.yml's own problems included)."""
     root = Path(root)
     langs = languages(root)
@@ -74,6 +77,7 @@ def page_problems(root: Path, lang: str, name: str) -> list[Problem | str]:
                  if p.path == page_rel(lang, name) or (lang == source and p.path in rels)]
     problems += glossary_schema_problems(root)
     problems += glossary_problems(root, sorted({source, lang} if lang == source else [lang]), names=[name])
+    problems += reader_problems(root, sorted({source, lang} if lang == source else [lang]), names=[name])
     rel = page_rel(lang, name)
     problems += [p for p in concept_order_problems(root, [lang])
                  if p.startswith(f"{rel}:") or p.startswith(GLOSSARY)]

@@ -38,7 +38,7 @@ class UsageError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    check: str  # missing, stale, parity, toc, glossary
+    check: str  # missing, stale, parity, toc, glossary, reader
     path: str  # the file to fix, relative to the root
     line: int | None
     message: str
