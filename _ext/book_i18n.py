@@ -10,6 +10,8 @@ wherever their catalogs do. This extension
   ``booktheme`` ahead of sphinx-book-theme's own (whose Korean "By" reads "으로");
   pydata-sphinx-theme's strings, which it ships in no Korean, come from the ``sphinx``
   catalog in the same folder, which Sphinx reads itself;
+- translates the column headers of myst-nb's execution table (``{nb-exec-table}``), which
+  myst-nb writes in English with no catalog, through the ``book`` catalog;
 - gives the template ``language-switch.html`` (in the theme's ``article_header_end`` slot)
   the same page in every language: ``book_language_links``; a page that a language lacks
   is not offered;
@@ -25,9 +27,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CATALOG = "book"
 _ = get_translation(CATALOG)
@@ -37,6 +41,8 @@ _ = get_translation(CATALOG)
 THEME_SEARCH_PLACEHOLDER = "Search this book..."
 CODE_PROMPT_SHOW = "Show code cell {type}"
 CODE_PROMPT_HIDE = "Hide code cell {type}"
+# The column headers of myst-nb's execution table (myst_nb/ext/execution_tables.py), in order.
+EXEC_TABLE_HEADERS = ("Document", "Modified", "Method", "Run Time (s)", "Status")
 
 
 def language_entries(config: Config) -> dict[str, dict]:
@@ -108,6 +114,20 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
     context["metatags"] = context.get("metatags", "") + alternates(app, pagename, links)
 
 
+class ExecTableHeaders(SphinxPostTransform):
+    """The headers of myst-nb's execution table in the site's language."""
+
+    default_priority = 15  # after myst-nb builds the table (8)
+
+    def run(self, **kwargs) -> None:
+        for head in self.document.findall(nodes.thead):
+            cells = list(head.findall(nodes.paragraph))
+            if tuple(cell.astext() for cell in cells) != EXEC_TABLE_HEADERS:
+                continue
+            for cell in cells:
+                cell[:] = [nodes.Text(str(_(cell.astext())))]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_languages", {"ko": "한국어", "en": "English"}, "env", [dict])
     # Before any other extension adds its catalog: the first catalog of a domain wins.
@@ -117,4 +137,5 @@ def setup(app: Sphinx) -> dict:
         app.add_message_catalog("booktheme", path)
     app.connect("config-inited", set_translated_settings)
     app.connect("html-page-context", on_html_page_context)
+    app.add_post_transform(ExecTableHeaders)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

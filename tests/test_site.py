@@ -311,12 +311,36 @@ def test_execution_report_lists_every_notebook_and_the_environment(soup_of, lang
         if is_notebook(lang, name):
             assert name in rows, f"{lang}/execution_report.html does not list {name}"
     assert "False" not in [td.get_text(strip=True) for td in table.select("td")], "a page failed to execute"
+    # myst-nb writes the headers in English; book_i18n.py translates them with the site's catalog.
+    headers = " ".join(th.get_text(" ", strip=True) for th in table.select("thead th"))
+    assert bool(HANGUL.search(headers)) == (lang == "ko"), headers
     outputs = " ".join(o.get_text(" ") for o in soup.select(".cell_output"))
     for package in ("tensorflow", "keras", "numpy"):
         assert f"{package} {metadata.version(package)}" in outputs, outputs
     index = soup_of(f"{lang}/index.html")
     assert any(resolve(f"{lang}/index.html", a["href"]) == f"{lang}/execution_report.html"
                for a in index.select("article a[href]")), f"{lang}/index.html does not link to the report"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_glossary_page_shows_every_term_and_links_its_chapter(soup_of, lang):
+    """The glossary page's table is made from glossary.yml at build (_ext/book_glossary.py)."""
+    from tools.translations import load_glossary
+
+    entries = load_glossary(ROOT)
+    soup = soup_of(f"{lang}/glossary.html")
+    table = soup.select_one("table.glossary-table")
+    assert table is not None, f"{lang}/glossary.html has no glossary table"
+    rows = {tr.select("td")[0].get_text(strip=True): tr for tr in table.select("tbody tr")}
+    assert len(rows) == len(entries), (len(rows), len(entries))
+    headers = " ".join(th.get_text(" ", strip=True) for th in table.select("thead th"))
+    assert bool(HANGUL.search(headers.replace("한국어", ""))) == (lang == "ko"), headers
+    for entry in entries:
+        if entry.get("introduced") and entry.get(lang):
+            link = rows[entry[lang]].select_one("a[href]")
+            assert link is not None and resolve(f"{lang}/glossary.html", link["href"]) == \
+                f"{lang}/{entry['introduced']}.html", (entry[lang], link)
+    assert not soup.select(".cell"), "the glossary page shows code"
 
 
 @pytest.mark.parametrize("lang", languages())
