@@ -5,7 +5,9 @@ page that teaches it. In each language, no page before that one in the reading o
 may use the term in its prose (code, inline code and math are not prose), and that
 page must use it. The index and the glossary list every chapter's terms: they are
 exempt. A term matches as the glossary check matches it (Korean with a particle
-attached: 학습률을; English with an ending: costs, diverged).
+attached: 학습률을; English with an ending: costs, diverged, diverging, hypotheses), and so
+does the one-word name in parentheses of the English term (SGD), on every language's pages;
+a longer term that continues the word (텐서플로 for 텐서) is not a use.
 
 The check itself is ``tools/translations/_concepts.py`` (``make check`` runs it for one page).
 The first tests check the book as it is; the others plant violations in a scratch
@@ -117,6 +119,64 @@ def test_term_matching():
     assert tr.term_pattern("tracing").search("the function is traced again")
     assert tr.term_pattern("tracing").search("Tracing happens once")
     assert not tr.term_pattern("tracing").search("a track")
+    assert tr.term_pattern("diverge").search("the cost keeps diverging")
+    assert tr.term_pattern("divergence").search("it diverges") and tr.term_pattern("convergence").search("converged")
+    assert tr.term_pattern("hypothesis").search("two hypotheses")
+    assert tr.term_pattern("stochastic gradient descent (SGD)").search("plain SGD moves")
+    assert tr.term_pattern("data type (dtype)").search("the same dtype")
+    assert not tr.term_pattern("tensor").search("TensorFlow")
+
+
+def add_entry(root: Path, ko: str, en: str, introduced: str | None = None) -> None:
+    path = root / "glossary.yml"
+    line = f"  introduced: {introduced}\n" if introduced else ""
+    path.write_text(path.read_text(encoding="utf-8") + f"\n- ko: {ko}\n  en: {en}\n{line}", encoding="utf-8")
+
+
+def append_line(path: Path, sentence: str) -> int:
+    """Add a paragraph at the end of a page; the number of its line."""
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(text + f"\n\n{sentence}\n", encoding="utf-8")
+    return text.count("\n") + 3
+
+
+@pytest.mark.parametrize(("lang", "ko", "en", "sentence"), [
+    ("ko", "심층 신경망", "deep neural network (DNN)", "심층 신경망으로도 풉니다."),  # a particle attached
+    ("ko", "심층 신경망", "deep neural network (DNN)", "DNN으로도 풉니다."),  # the English abbreviation
+    ("en", "심층 신경망", "deep neural network (DNN)", "Deep neural networks solve it too."),
+    ("en", "심층 신경망", "deep neural network (DNN)", "Two DNNs solve it too."),
+    ("en", "붕괴", "collapse", "The cost keeps collapsing."),  # -e: -ing
+    ("en", "합체", "coalescence", "The two lines coalesce."),  # -ence: the verb
+    ("en", "종합", "synthesis", "Two syntheses follow."),  # -is: -es
+])
+def test_plant_a_form_of_a_term_used_before_it_is_taught(book, lang, ko, en, sentence):
+    taught = [p for p in reading_order(book)
+              if p not in tr.ORDER_EXEMPT and (book / tr.page_rel(lang, p)).is_file()]
+    first, later = taught[0], taught[-1]
+    add_entry(book, ko, en, later)
+    append_line(book / tr.page_rel(lang, later), {"ko": ko}.get(lang, en))  # the page that teaches it uses it
+    before = set(concept_order_problems(book, [lang]))
+    rel = tr.page_rel(lang, first)
+    line = append_line(book / rel, sentence)
+    found = [p for p in concept_order_problems(book, [lang]) if p not in before]
+    assert len(found) == 1 and found[0].startswith(f"{rel}:{line}: column "), found
+    assert f"teaches {({'ko': ko}.get(lang, en))!r}" in found[0], found
+
+
+def test_a_longer_term_that_continues_the_word_is_no_use(book):
+    lang = source_language()
+    taught = [p for p in reading_order(book)
+              if p not in tr.ORDER_EXEMPT and (book / tr.page_rel(lang, p)).is_file()]
+    add_entry(book, "가나", "alpha", taught[-1])
+    add_entry(book, "가나다", "alphabet")
+    append_line(book / tr.page_rel(lang, taught[-1]), "가나를 배웁니다.")
+    before = set(concept_order_problems(book, [lang]))
+    rel = tr.page_rel(lang, taught[0])
+    append_line(book / rel, "가나다를 먼저 씁니다.")  # another term: no use of 가나
+    assert set(concept_order_problems(book, [lang])) == before
+    line = append_line(book / rel, "가나 다음에 씁니다.")  # 가나 itself, though 가나다 continues it
+    found = [p for p in concept_order_problems(book, [lang]) if p not in before]
+    assert len(found) == 1 and found[0].startswith(f"{rel}:{line}: column 1:"), found
 
 
 def test_plant_a_later_chapter_that_needs_the_optional_one(book):

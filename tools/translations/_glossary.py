@@ -120,14 +120,32 @@ def variant_pattern(variant: str) -> re.Pattern:
 def term_pattern(term: str) -> re.Pattern:
     """A glossary term as prose uses it: as ``variant_pattern``, and an English term may also
     take an ending (cost, costs; diverge, diverges, diverged, diverging; tracing, traces,
-    traced). "(MSE)" is dropped."""
+    traced; hypothesis, hypotheses; convergence, converges, converged). A one-word name in
+    parentheses is a name of the term too, as written: "mean squared error (MSE)" also
+    matches MSE, "data type (dtype)" dtype."""
+    names = [n.strip() for n in re.findall(r"\(([^)]*)\)", term) if n.strip() and " " not in n.strip()]
     term = re.sub(r"\s*\([^)]*\)", "", term).strip()
+    alternatives = [_word_pattern(term)] + [rf"(?<![A-Za-z0-9]){re.escape(n)}s?(?![A-Za-z0-9])" for n in names]
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+def _word_pattern(term: str) -> str:
+    """``term_pattern`` of a term without its parenthesized names."""
     if not re.match(r"[A-Za-z]", term[-1]):
-        return variant_pattern(term)
-    endings = "s|es|d|ed|ing"
-    if term.endswith("ing") and len(term.split(" ")[-1]) > 5:
-        term, endings = term[:-3], "ing|ings|e|es|ed|s"
-    return re.compile(variant_pattern(term).pattern.removesuffix(r"(?!\w)") + rf"(?:{endings})?(?!\w)")
+        return variant_pattern(term).pattern
+    last = term.split(" ")[-1]
+    # (how many letters the stem drops, the endings that may follow it, whether one must)
+    if term.endswith("ing") and len(last) > 5:
+        cut, endings = 3, "ing|ings|e|es|ed|s"  # tracing: traces, traced
+    elif term.endswith("ence") and len(last) > 6:
+        cut, endings = 4, "ence|ences|e|es|ed|ing|ent"  # convergence: converge, converges, converging
+    elif term.endswith("e"):
+        cut, endings = 1, "e|es|ed|ing|ings"  # diverge: diverging, diverged
+    elif term.endswith("is") and len(last) > 4:
+        cut, endings = 2, "is|es"  # hypothesis: hypotheses
+    else:
+        return variant_pattern(term).pattern.removesuffix(r"(?!\w)") + r"(?:s|es|d|ed|ing)?(?!\w)"
+    return variant_pattern(term[:-cut]).pattern.removesuffix(r"(?!\w)") + rf"(?:{endings})(?!\w)"
 
 
 # A Korean term followed at once by its English term in parentheses: 학습률(learning rate).
