@@ -561,10 +561,11 @@ def test_a_new_language_needs_no_code_change(book):
                if (book / tr.page_rel(LANG, page)).exists())
     # ... and a drift in it is found
     ja_page = book / tr.page_rel("ja", PAGE)
-    ja_page.write_text(ja_page.read_text(encoding="utf-8").replace("np.float32", "np.float64", 1),
+    # (in a cell's code: "dtype=np.float32)"; the prose may name the dtype too)
+    ja_page.write_text(ja_page.read_text(encoding="utf-8").replace("np.float32)", "np.float64)", 1),
                        encoding="utf-8")
     assert any(p.startswith(f"book/ja/{PAGE}.md:") and "code cell" in p for p in new_problems(book, before))
-    ja_page.write_text(ja_page.read_text(encoding="utf-8").replace("np.float64", "np.float32", 1),
+    ja_page.write_text(ja_page.read_text(encoding="utf-8").replace("np.float64)", "np.float32)", 1),
                        encoding="utf-8")
     # edit the source page: the ja page is reported stale
     source = book / tr.page_rel(SOURCE, PAGE)
