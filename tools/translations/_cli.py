@@ -60,8 +60,8 @@ def counterparts(root: Path, lang: str, name: str) -> list[str]:
 
 def page_problems(root: Path, lang: str, name: str) -> list[Problem | str]:
     """What guards one page: parity and staleness of the page and its counterparts, the glossary in
-    their prose and what their reader sees, the glossary's schema, and the concept order of the page's language where it names
-    one of these pages (glossary.yml's own problems included)."""
+    their prose and what their reader sees, the glossary's schema, and the concept order of the
+    page's language where it names one of these pages (glossary.yml's own problems included)."""
     root = Path(root)
     langs = languages(root)
     source = langs[0]

@@ -21,7 +21,7 @@ from ._shared import REPO, Page, Problem, languages, page_names, page_rel, read_
 
 # Columns of a code line (a wide character, such as Hangul, counts twice): what fits a code block,
 # collapsed cells included, at 1280 px; tests/test_browser.py measures the blocks themselves.
-MAX_COLUMNS = 76
+MAX_COLUMNS = 74
 # What a visible doctest must not show: the test-harness idioms a learner would not type.
 HARNESS = re.compile(r"\bbool\(|\bnp\.(?:allclose|isclose|array_equal)\(|\bmath\.isclose\(")
 ONLY_BOOLEANS = re.compile(r"^[\s()\[\],]*(?:(?:True|False)[\s()\[\],]*)+$")
