@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._glossary import term_pattern, variant_pattern, with_role_text
+from ._glossary import name_patterns, term_pattern, variant_pattern, with_role_text
 from ._shared import ORDER_EXEMPT, REPO, languages, load_glossary, page_rel, read_page, toc_files
 
 # Chapters a reader may skip (the index says so): no other chapter may use what they teach.
@@ -51,11 +51,9 @@ def concept_pattern(entry: dict, lang: str) -> re.Pattern:
     term ("(SGD)", "(dtype)"), which pages of every language write as they are."""
     pattern = term_pattern(entry[lang])
     english = entry.get("en")
-    if lang == "en" or not isinstance(english, str):
+    if lang == "en" or not isinstance(english, str) or not name_patterns(english):
         return pattern
-    names = [n.strip() for n in re.findall(r"\(([^)]*)\)", english) if n.strip() and " " not in n.strip()]
-    alternatives = [pattern.pattern] + [rf"(?<![A-Za-z0-9]){re.escape(n)}s?(?![A-Za-z0-9])" for n in names]
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    return re.compile("|".join(f"(?:{a})" for a in [pattern.pattern] + name_patterns(english)))
 
 
 def longer_words(term: str, terms: list[str]) -> re.Pattern | None:

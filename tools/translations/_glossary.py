@@ -123,10 +123,15 @@ def term_pattern(term: str) -> re.Pattern:
     traced; hypothesis, hypotheses; convergence, converges, converged). A one-word name in
     parentheses is a name of the term too, as written: "mean squared error (MSE)" also
     matches MSE, "data type (dtype)" dtype."""
+    bare = re.sub(r"\s*\([^)]*\)", "", term).strip()
+    return re.compile("|".join(f"(?:{a})" for a in [_word_pattern(bare)] + name_patterns(term)))
+
+
+def name_patterns(term: str) -> list[str]:
+    """Patterns of the one-word names in parentheses of a term ("(MSE)", "(dtype)"), as written,
+    with an optional plural s."""
     names = [n.strip() for n in re.findall(r"\(([^)]*)\)", term) if n.strip() and " " not in n.strip()]
-    term = re.sub(r"\s*\([^)]*\)", "", term).strip()
-    alternatives = [_word_pattern(term)] + [rf"(?<![A-Za-z0-9]){re.escape(n)}s?(?![A-Za-z0-9])" for n in names]
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    return [rf"(?<![A-Za-z0-9]){re.escape(n)}s?(?![A-Za-z0-9])" for n in names]
 
 
 def _word_pattern(term: str) -> str:
