@@ -3,7 +3,9 @@
 The directive ``{glossary-table}`` puts one row per entry of ``glossary.yml`` (at the root of
 the repository), sorted by the term in the site's language: that term, the term in every
 other language, the chapter that first teaches the concept (``introduced``; a link that shows
-the chapter's title) and the other names readers meet (``also_<lang>`` and ``avoid_<lang>``).
+the chapter's title) and the other names readers meet elsewhere (``also_<lang>``). The
+``avoid_<lang>`` variants (misspellings such as "Tensorflow") are not shown: they are for the
+checks of the prose, not names to learn.
 The table is made at build, so it follows the glossary; the page itself holds no code, and its
 reader downloads no notebook that reads the repository's files.
 """
@@ -26,14 +28,14 @@ GLOSSARY = "glossary.yml"
 
 def glossary_rows(entries: list[dict], langs: list[str]) -> list[tuple[list[str], str, list[str]]]:
     """(the terms in ``langs`` order, the page that teaches it or "", the other names in
-    ``langs[0]``) for each entry, sorted by the term in ``langs[0]``."""
+    ``langs[0]``, its ``also_`` list only) for each entry, sorted by the term in ``langs[0]``."""
     lang = langs[0]
     rows = []
     for entry in entries:
         if not isinstance(entry, dict):
             continue
         terms = [entry.get(code, "") if isinstance(entry.get(code), str) else "" for code in langs]
-        others = list(entry.get(f"also_{lang}", [])) + list(entry.get(f"avoid_{lang}", []))
+        others = list(entry.get(f"also_{lang}", []))
         rows.append((terms, entry.get("introduced") or "", others))
     return sorted(rows, key=lambda row: row[0][0].casefold())
 

@@ -26,7 +26,7 @@ PAGE = "speed"
 FUNCTIONS = {"compare", "extra_time", "ratio_sentence", "percent_shares", "shares_sentence"}
 # What the page says when a difference is within the spread, per language.
 NO_DIFFERENCE = {"ko": "측정할 수 있는 차이가 없었습니다", "en": "not measurable"}
-NO_TIME = {"ko": "측정할 수 있는 시간이 들지 않았습니다", "en": "took no measurable time"}
+NO_TIME = {"ko": "측정할 수 있을 만큼 크지 않았습니다", "en": "too small to measure"}
 # The two things compared, as the sentences expect them (the Korean subject carries its particle).
 SUBJECTS = {"ko": ("A는", "B"), "en": ("A", "B")}
 # A ratio stated as "X times as long": X must be above 1.
