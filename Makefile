@@ -12,11 +12,12 @@ TEST_WORKERS ?= 3
 # conftest.py import (kernels and subprocesses inherit it).
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test check serve clean lock
+.PHONY: help venv book test test-notebooks check serve clean lock
 
 help:
 	@echo "make book   build the book, one site per language, into _build/html/<lang>/ (every cell executed)"
 	@echo "make test   build, then run every test (Sybil examples of every page included)"
+	@echo "make test-notebooks   run every downloaded notebook as a learner would in Colab (after make test)"
 	@echo "make check PAGE=ko/sgd   what guards one edited page: translation checks and its examples"
 	@echo "make serve  preview _build/html on http://$(HOST):$(PORT)/"
 	@echo "make clean  remove _build (keeps .venv); 'make distclean' removes .venv too"
@@ -57,6 +58,13 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python tools/build.py --if-changed
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
+# Every notebook a learner downloads, run as downloaded: alone in a scratch directory, in a kernel
+# that sees no Hangul font and cannot read the repository, as in Colab
+# (tests/test_notebooks_as_downloaded.py). After `make test`, which builds the notebooks.
+test-notebooks: $(STAMP)
+	$(BIN)/python tools/build.py --if-changed
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m downloaded_notebooks tests/test_notebooks_as_downloaded.py
 
 serve:
 	@test -d _build/html || { echo "error: _build/html does not exist; run 'make book' first" >&2; exit 2; }

@@ -7,12 +7,21 @@ For each notebook page of a language's site this extension
   hides (``remove-output``, ``remove-stderr``, ``remove-stdout``) are dropped, as are MyST
   labels and role markup that a notebook front-end would show as raw text. Naming it in the
   page context (``ipynb_source``) makes sphinx-book-theme's download menu offer it;
-- adds "Colab" to the theme's launch menu. Colab opens notebooks from GitHub, so the link
-  points at the copy the deploy workflow publishes on the Pages branch:
+- opens the notebook with one cell for learners (``setup_cell``): it prints the learner's
+  TensorFlow and Keras beside the versions this build ran, and, in a language whose figures need
+  a font that a plain Colab runtime lacks (``font_package`` of the language in
+  ``book_languages``: koreanize-matplotlib for Korean), installs that package when none of the
+  language's ``fonts`` is installed. The site keeps its own font;
+- puts a row of buttons under the title of every page that offers a notebook, in the page's
+  language (``_templates/notebook-buttons.html``), as tensorflow.org's tutorials have them:
+  "Run in Google Colab", "Download notebook", "View source on GitHub". Colab opens notebooks
+  from GitHub, so its link points at the copy the deploy workflow publishes on the Pages branch:
   ``https://colab.research.google.com/github/<org>/<repo>/blob/<branch>/<lang>/_sources/<name>.ipynb``.
   The repository is ``book_repository_url`` when _config.yml sets it, else the one being
   built: ``GITHUB_REPOSITORY`` in GitHub Actions (a fork links to itself), else ``git remote
-  get-url origin``. With none of them the pages get no Colab link, and the build says why;
+  get-url origin``. With none of them the pages get no Colab or GitHub button, and the build
+  says why. A page that cannot run outside the book (``book_notebook_exclude``: the execution
+  report, the translation status) offers no notebook at all;
 - gives the footer template ``book-stamp.html`` the TensorFlow and Keras versions that
   executed the page (read with importlib.metadata from the build's environment, which is
   also the kernel's) and the date of the execution, in the site's language (Babel).
@@ -31,6 +40,7 @@ from pathlib import Path
 import nbformat
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -42,6 +52,7 @@ from .book_page import plain_markdown
 logger = logging.getLogger(__name__)
 
 COLAB = "https://colab.research.google.com/github"
+BUTTONS_TEMPLATE = "notebook-buttons.html"
 
 _ = get_translation("book")
 DISTRIBUTIONS = {
@@ -171,6 +182,48 @@ def clean_notebook(nb: nbformat.NotebookNode, drop_all_stderr: bool) -> nbformat
     return nb
 
 
+def language_entry(app: Sphinx) -> dict:
+    from .book_i18n import language_entries, site_language
+
+    return language_entries(app.config).get(site_language(app.config), {})
+
+
+SETUP_TEMPLATE = "notebook-setup-cell.py.jinja"
+
+
+def setup_cell(app: Sphinx, uses_figures: bool) -> nbformat.NotebookNode:
+    """The learner's first code cell: their versions beside this build's, and the font package the
+    language's figures need where none of its fonts is installed (Colab has none)."""
+    tested = {"tensorflow": version_of("tensorflow"), "keras": version_of("keras")}
+    entry = language_entry(app)
+    package, names = entry.get("font_package"), list(entry.get("fonts") or [])
+    font = None
+    if uses_figures and package and names:
+        font = {"package": repr(package), "module": package.replace("-", "_"), "names": repr(names)}
+    text = {
+        "tested": _("This notebook was run with TensorFlow {tf} and Keras {keras}.").format(
+            tf=tested["tensorflow"], keras=tested["keras"]),
+        "missing": repr(_("not installed: pip install {package}")),
+        "versions": repr(_("{package} {mine} (this book was run with {tested})")),
+        "font": _("Figures need a font for their labels; where none is installed (as in Colab), "
+                  "install {package}.").format(package=package),
+        "adds": _("adds its font to matplotlib"),
+    }
+    # Python literals (repr), so that Hangul stays readable in the learner's notebook.
+    source = app.builder.templates.render(SETUP_TEMPLATE, {"tested": repr(tested), "font": font, "text": text})
+    cell = nbformat.v4.new_code_cell(source.strip() + "\n")
+    cell.metadata["tags"] = ["book-setup"]
+    return cell
+
+
+def with_setup_cell(app: Sphinx, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with setup_cell() before its first code cell."""
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    first = next((k for k, cell in enumerate(nb.cells) if cell.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first, setup_cell(app, "matplotlib" in code))
+    return nb
+
+
 def write_notebook(app: Sphinx, pagename: str) -> dict | None:
     """Write <outdir>/_sources/<pagename>.ipynb; return the page's execution data from myst-nb, if any."""
     nb_config = getattr(app.env, "mystnb_config", None)
@@ -184,7 +237,7 @@ def write_notebook(app: Sphinx, pagename: str) -> dict | None:
 
         nb = jupytext.read(app.env.doc2path(pagename))
     drop_all_stderr = getattr(nb_config, "output_stderr", "show") in ("remove", "remove-warn")
-    nb = clean_notebook(nb, drop_all_stderr)
+    nb = with_setup_cell(app, clean_notebook(nb, drop_all_stderr))
     nbformat.validate(nb)
     target = Path(app.outdir, "_sources", *f"{pagename}.ipynb".split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -228,42 +281,69 @@ def stamp(lang: str, exec_data: dict | None) -> dict:
 
 def add_notebook(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Before the theme builds its menus (priority 501): the notebook, for the download menu."""
-    if doctree is None or not app.env.metadata.get(pagename, {}).get("kernelspec"):
+    if doctree is None or not offers_notebook(app, pagename):
         return
     context["book_exec_data"] = write_notebook(app, pagename)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
-def add_colab_and_stamp(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """After the theme built its menus: Colab in the launch menu, and the stamp for the footer."""
-    if "ipynb_source" not in context:
+def add_stamp(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """The stamp for the footer, on every page that offers a notebook."""
+    if "ipynb_source" in context:
+        context["book_stamp"] = stamp(app.config.language, context.get("book_exec_data"))
+
+
+def offers_notebook(app: Sphinx, docname: str) -> bool:
+    """A notebook page that runs outside the book (not in ``book_notebook_exclude``)."""
+    return bool(app.env.metadata.get(docname, {}).get("kernelspec")) and docname not in app.config.book_notebook_exclude
+
+
+def source_url(app: Sphinx, docname: str) -> str | None:
+    repo = getattr(app, "env_book_repository", None)
+    if repo is None:
+        return None
+    org, name = repo
+    page = Path(app.env.doc2path(docname)).relative_to(Path(app.srcdir).parent.parent).as_posix()
+    return f"https://github.com/{org}/{name}/blob/{app.config.book_source_branch}/{page}"
+
+
+def buttons(app: Sphinx, docname: str) -> list[dict]:
+    """The buttons under the title of ``docname``: Colab and GitHub where the repository is known."""
+    up = "../" * docname.count("/")
+    found = []
+    colab = colab_url(app, docname)
+    if colab:
+        found.append({"text": _("Run in Google Colab"), "url": colab, "image": f"{up}_static/images/logo_colab.png"})
+    found.append({"text": _("Download notebook"), "url": f"{up}_sources/{docname}.ipynb", "download": True,
+                  "icon": "fa-solid fa-download"})
+    source = source_url(app, docname)
+    if source:
+        found.append({"text": _("View source on GitHub"), "url": source, "icon": "fa-brands fa-github"})
+    return found
+
+
+def insert_buttons(app: Sphinx, doctree, docname: str) -> None:
+    """The row of buttons (``_templates/notebook-buttons.html``) right under the page's title."""
+    if app.builder.name != "html" or not offers_notebook(app, docname):
         return
-    context["book_stamp"] = stamp(app.config.language, context.get("book_exec_data"))
-    url = colab_url(app, pagename)
-    if url is None:
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is None:
         return
-    colab = {
-        "type": "link",
-        "text": "Colab",
-        "tooltip": _("Open this page as a notebook in Google Colab"),
-        "icon": "_static/images/logo_colab.png",
-        "url": url,
-        "label": "colab-button",
-    }
-    buttons = context.setdefault("header_buttons", [])
-    group = next((b for b in buttons if b.get("label") == "launch-buttons"), None)
-    if group is None:
-        group = {"type": "group", "tooltip": _("Launch interactive content"), "icon": "fas fa-rocket",
-                 "buttons": [], "label": "launch-buttons"}
-        buttons.insert(1 if buttons else 0, group)
-    group["buttons"].append(colab)
+    html = app.builder.templates.render(BUTTONS_TEMPLATE, {"buttons": buttons(app, docname),
+                                                           "label": _("Run this page as a notebook")})
+    title.parent.insert(title.parent.index(title) + 1, nodes.raw("", html, format="html"))
 
 
 def setup(app: Sphinx) -> dict:
     # Where the book lives on GitHub (empty: found at build), and the branch its site is published on.
     app.add_config_value("book_repository_url", "", "html", [str])
     app.add_config_value("book_pages_branch", "gh-pages", "html", [str])
+    # The branch whose book/<lang>/<page>.md "View source on GitHub" shows.
+    app.add_config_value("book_source_branch", "main", "html", [str])
+    # Pages that cannot run outside the book: no notebook, no buttons.
+    app.add_config_value("book_notebook_exclude", [], "html", [list])
     app.connect("config-inited", check_config)
+    app.connect("doctree-resolved", insert_buttons)
     app.connect("html-page-context", add_notebook, priority=400)
-    app.connect("html-page-context", add_colab_and_stamp, priority=600)
+    app.connect("html-page-context", add_stamp, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

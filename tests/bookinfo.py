@@ -70,6 +70,13 @@ def is_notebook(lang: str, name: str) -> bool:
     return page_is_notebook(BOOK / lang / f"{name}.md")
 
 
+def offers_notebook(lang: str, name: str) -> bool:
+    """Whether the site offers the page as a notebook: a notebook page that runs outside the book
+    (not in ``book_notebook_exclude`` of _config.yml; _ext/book_notebooks.py)."""
+    excluded = config()["sphinx"]["config"].get("book_notebook_exclude", [])
+    return is_notebook(lang, name) and name not in excluded
+
+
 def copy_book(dest: Path, names: list[str]) -> Path:
     """A scratch copy of the parts ``names`` of the book (folders and files of the root) in ``dest``."""
     import shutil

@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup, SoupStrainer
 from pypdf import PdfReader
 
 from book_ext import book_languages
-from tests.bookinfo import BUILD_HTML, is_notebook, languages, toc_pages
+from tests.bookinfo import BUILD_HTML, languages, offers_notebook, toc_pages
 from tests.conftest import TIMEOUT_MS, VIEWPORT, Tab
 from tests.test_site import load_ext
 
@@ -328,7 +328,7 @@ def test_bundle_works_from_the_file_system(chromium, unzipped, lang):
     site = unzipped(lang)
     for name in toc_pages():
         assert (site / f"{name}.html").is_file(), f"the bundle has no {name}.html"
-        if is_notebook(lang, name):
+        if offers_notebook(lang, name):
             assert (site / "_sources" / f"{name}.ipynb").is_file(), f"the bundle has no {name}.ipynb"
     assert (site / downloads().FOLDER / downloads().file_name(lang, "pdf")).is_file(), "the bundle has no PDF"
     # file:// has no site root: a path from the root would lead out of the bundle.

@@ -22,7 +22,17 @@ import pytest
 
 from book_ext.book_languages import HANGUL as HANGUL_RANGE
 from book_ext.book_page import read_page
-from tests.bookinfo import BOOK, BUILD_HTML, ROOT, config, is_notebook, languages, site_pages, toc_pages
+from tests.bookinfo import (
+    BOOK,
+    BUILD_HTML,
+    ROOT,
+    config,
+    is_notebook,
+    languages,
+    offers_notebook,
+    site_pages,
+    toc_pages,
+)
 
 HANGUL = re.compile(f"[{HANGUL_RANGE}]")
 HANGUL_RUN = re.compile(f"[{HANGUL_RANGE}]+")
@@ -240,7 +250,7 @@ def colab_repository() -> tuple[str, str] | None:
     return repo
 
 
-NOTEBOOK_PAGES = [rel for rel in site_pages() if is_notebook(lang_of(rel), name_of(rel))]
+NOTEBOOK_PAGES = [rel for rel in site_pages() if offers_notebook(lang_of(rel), name_of(rel))]
 
 
 @pytest.mark.parametrize("rel", NOTEBOOK_PAGES)
@@ -255,6 +265,9 @@ def test_the_download_menu_offers_the_executed_notebook(soup_of, built, rel):
     assert nb.metadata.kernelspec.name == "python3"
     source = read_page(ROOT, f"book/{lang_of(rel)}/{name_of(rel)}.md")
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    # First the learner's setup cell (book_notebooks.setup_cell), then every cell of the page.
+    assert "book-setup" in code_cells[0].metadata.get("tags", []), f"{notebook_rel}: no setup cell first"
+    code_cells = code_cells[1:]
     assert len(code_cells) == len(source.cells), f"{notebook_rel}: not every code cell is in it"
     assert any(cell.outputs for cell in code_cells), f"{notebook_rel}: the executed outputs are missing"
     for cell in code_cells:
@@ -274,6 +287,59 @@ def test_colab_links_only_to_the_repository_being_built(soup_of, rel):
     expected = (f"https://colab.research.google.com/github/{repo[0]}/{repo[1]}/blob/{branch}/"
                 f"{lang_of(rel)}/_sources/{name_of(rel)}.ipynb")
     assert colab == [expected], f"{rel}: Colab links {colab}, expected {expected}"
+
+
+BUTTON_TEXT = {  # the book catalog's words, per language (locale/<lang>/LC_MESSAGES/book.po)
+    "ko": ("Colab에서 실행", "노트북 다운로드", "GitHub에서 소스 보기"),
+    "en": ("Run in Google Colab", "Download notebook", "View source on GitHub"),
+}
+
+
+@pytest.mark.parametrize("rel", NOTEBOOK_PAGES)
+def test_buttons_under_the_title_run_download_and_show_the_page(soup_of, built, rel):
+    """tensorflow.org's row of buttons, in the page's language, right under the title; Colab and
+    GitHub only where the repository is known (else absent, not broken)."""
+    soup = soup_of(rel)
+    title = soup.select_one("article h1")
+    row = title.find_next_sibling()
+    assert row is not None and "book-notebook-buttons" in row.get("class", []), f"{rel}: no buttons under the title"
+    links = {a.get_text(" ", strip=True): a["href"] for a in row.select("a.book-notebook-button")}
+    colab, download, source = BUTTON_TEXT.get(lang_of(rel), BUTTON_TEXT["en"])
+    assert resolve(rel, links[download]) == f"{lang_of(rel)}/_sources/{name_of(rel)}.ipynb", links
+    assert (built / resolve(rel, links[download])).is_file()
+    repo = colab_repository()
+    assert (colab in links) == (source in links) == (repo is not None), links
+    if repo is not None:
+        assert links[source] == (f"https://github.com/{repo[0]}/{repo[1]}/blob/"
+                                 f"{config()['sphinx']['config'].get('book_source_branch', 'main')}/"
+                                 f"book/{lang_of(rel)}/{name_of(rel)}.md")
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_pages_that_cannot_run_outside_the_book_offer_no_notebook(soup_of, built, lang):
+    for name in config()["sphinx"]["config"]["book_notebook_exclude"]:
+        soup = soup_of(f"{lang}/{name}.html")
+        assert not soup.select(".book-notebook-buttons"), f"{lang}/{name}: buttons on a page with no notebook"
+        assert not soup.select("a.btn-download-notebook-button"), f"{lang}/{name}: the menu offers a notebook"
+        assert not (built / lang / "_sources" / f"{name}.ipynb").exists()
+
+
+def test_the_buttons_of_a_known_repository_lead_to_colab_and_github(tmp_path):
+    """What a site built on GitHub Actions shows (this machine knows no repository)."""
+    from types import SimpleNamespace
+
+    notebooks = load_ext("book_notebooks")
+    srcdir = tmp_path / "book" / "ko"
+    app = SimpleNamespace(
+        env_book_repository=("org", "book"), srcdir=str(srcdir),
+        config=SimpleNamespace(book_pages_branch="gh-pages", book_source_branch="main", language="ko"),
+        env=SimpleNamespace(doc2path=lambda docname: str(srcdir / f"{docname}.md")),
+    )
+    found = {b["url"] for b in notebooks.buttons(app, "sgd")}
+    assert found == {"https://colab.research.google.com/github/org/book/blob/gh-pages/ko/_sources/sgd.ipynb",
+                     "_sources/sgd.ipynb", "https://github.com/org/book/blob/main/book/ko/sgd.md"}
+    app.env_book_repository = None
+    assert [b["url"] for b in notebooks.buttons(app, "sgd")] == ["_sources/sgd.ipynb"]
 
 
 def test_no_page_names_a_placeholder_repository(built):
@@ -340,7 +406,21 @@ def test_glossary_page_shows_every_term_and_links_its_chapter(soup_of, lang):
             link = rows[entry[lang]].select_one("a[href]")
             assert link is not None and resolve(f"{lang}/glossary.html", link["href"]) == \
                 f"{lang}/{entry['introduced']}.html", (entry[lang], link)
+        if entry.get(lang):  # "Other names": also_<lang> only, never an avoid_<lang> misspelling
+            others = rows[entry[lang]].select("td")[-1].get_text(strip=True)
+            assert others == ", ".join(entry.get(f"also_{lang}", [])), (entry[lang], others)
     assert not soup.select(".cell"), "the glossary page shows code"
+
+
+def test_glossary_rows_list_also_names_not_avoided_variants():
+    """The "Other names" column shows also_<lang>; avoid_<lang> variants are misspellings."""
+    rows = load_ext("book_glossary").glossary_rows([
+        {"ko": "텐서플로", "en": "TensorFlow", "avoid_en": ["Tensorflow"]},
+        {"ko": "트레이싱", "en": "tracing", "also_ko": ["추적"], "avoid_ko": ["트래이싱"],
+         "introduced": "three_steps"},
+    ], ["ko", "en"])
+    assert rows == [(["텐서플로", "TensorFlow"], "", []),
+                    (["트레이싱", "tracing"], "three_steps", ["추적"])]
 
 
 @pytest.mark.parametrize("lang", languages())
@@ -531,3 +611,15 @@ def test_figures_are_stored_with_a_palette(built, lang):
     assert figures, f"the {lang} site has no figures"
     modes = {Image.open(path).mode for path in figures}
     assert modes == {"P"}, f"figures not re-encoded with a palette: {modes}"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_the_first_page_says_how_to_follow_along_with_the_tested_tensorflow(lang):
+    """The install commands for a learner's computer pin the TensorFlow that the book's build pins
+    (requirements.txt), on every system the page names."""
+    pinned = re.search(r"^tensorflow==(\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M)
+    page = (BOOK / lang / "index.md").read_text(encoding="utf-8")
+    commands = re.findall(r"pip install (tensorflow==\S+)", page)
+    assert len(commands) >= 2, f"book/{lang}/index.md gives no install command per system"
+    assert set(commands) == {f"tensorflow=={pinned[1]}"}, commands
+    assert "Scripts\\activate" in page and "bin/activate" in page, "Windows and macOS/Linux both"
