@@ -47,7 +47,7 @@ from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .book_page import plain_markdown
+from .book_notebook_markdown import notebook_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +154,10 @@ def merge_cached_outputs(nb: nbformat.NotebookNode, cache_path: str | None) -> n
     return merged
 
 
-def clean_notebook(nb: nbformat.NotebookNode, drop_all_stderr: bool) -> nbformat.NotebookNode:
-    """Drop what the page hides, and the MyST markup a notebook front-end cannot render."""
+def clean_notebook(nb: nbformat.NotebookNode, drop_all_stderr: bool,
+                   title_of=None, labels: dict | None = None) -> nbformat.NotebookNode:
+    """Drop what the page hides, and the MyST markup a notebook front-end cannot render
+    (``notebook_markdown``: references by ``title_of``, admonitions with ``labels``)."""
     # Only what a notebook front-end uses; jupytext pairing, myst-nb's source map and the
     # page's front matter (translation records, ...) mean nothing outside the book.
     for key in list(nb.metadata):
@@ -163,7 +165,7 @@ def clean_notebook(nb: nbformat.NotebookNode, drop_all_stderr: bool) -> nbformat
             del nb.metadata[key]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = plain_markdown(cell.source)
+            cell.source = notebook_markdown(cell.source, title_of, labels)
         if cell.cell_type != "code":
             continue
         tags = set(cell.metadata.get("tags", []))
@@ -224,6 +226,19 @@ def with_setup_cell(app: Sphinx, nb: nbformat.NotebookNode) -> nbformat.Notebook
     return nb
 
 
+def title_of(app: Sphinx, role: str, target: str) -> str | None:
+    """What a reference shows on the site: a label's section title, a document's title."""
+    target = target.strip()
+    if role in ("ref", "numref"):
+        found = app.env.get_domain("std").labels.get(target.lower())
+        return found[2] if found and found[2] else None
+    if role == "doc":
+        docname = target.lstrip("/").removesuffix(".md")
+        title = app.env.titles.get(docname)
+        return title.astext() if title is not None else None
+    return None
+
+
 def write_notebook(app: Sphinx, pagename: str) -> dict | None:
     """Write <outdir>/_sources/<pagename>.ipynb; return the page's execution data from myst-nb, if any."""
     nb_config = getattr(app.env, "mystnb_config", None)
@@ -237,7 +252,8 @@ def write_notebook(app: Sphinx, pagename: str) -> dict | None:
 
         nb = jupytext.read(app.env.doc2path(pagename))
     drop_all_stderr = getattr(nb_config, "output_stderr", "show") in ("remove", "remove-warn")
-    nb = with_setup_cell(app, clean_notebook(nb, drop_all_stderr))
+    labels = {"note": _("Note"), "warning": _("Warning"), "tip": _("Tip"), "important": _("Important")}
+    nb = with_setup_cell(app, clean_notebook(nb, drop_all_stderr, functools.partial(title_of, app), labels))
     nbformat.validate(nb)
     target = Path(app.outdir, "_sources", *f"{pagename}.ipynb".split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)

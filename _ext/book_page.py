@@ -19,7 +19,8 @@ every span (inline code, a role, math, a link target) is known by line and colum
   that is not prose (code, inline code, roles, math, link targets, HTML, URLs, markup the
   reader never sees) replaced by spaces, so that columns are those of the file. Captions and
   alt text of code cells and the titles of directives are prose too;
-- ``roles`` and ``targets``: every ``{role}`content``` and ``(label)=`` with its place.
+- ``roles`` and ``targets``: every ``{role}`content``` and ``(label)=`` with its place;
+- ``directives``: every directive whose body is Markdown (admonitions), with its lines.
 
 Directives whose body is Markdown (admonitions, dropdowns, ``:::`` fences) are read
 recursively, as Sphinx does. Nothing here imports Sphinx.
@@ -92,6 +93,18 @@ class PyBlock:
 
 
 @dataclass(frozen=True)
+class Directive:
+    """A directive whose body is Markdown (``:::{note}``, ``:::{admonition} Title``, ...)."""
+
+    name: str
+    argument: str
+    options: dict
+    line: int  # the opening fence
+    body_line: int  # the first line of the body
+    end_line: int  # the closing fence
+
+
+@dataclass(frozen=True)
 class Role:
     line: int
     start: int  # columns in the line, end excluded
@@ -119,6 +132,7 @@ class Page:
     roles: list[Role] = field(default_factory=list)
     targets: list[tuple[int, str]] = field(default_factory=list)  # (line, label)
     comments: list[tuple[int, int]] = field(default_factory=list)  # (first line, last line) of a % comment
+    directives: list[Directive] = field(default_factory=list)  # with a Markdown body, in document order
 
     @property
     def doctests(self) -> list[PyBlock]:
@@ -320,7 +334,9 @@ class _Reader:
         name = info[1:info.index("}")] if info.startswith("{") and "}" in info else None
         first_line = info[info.index("}") + 1:].strip() if name else ""
         if token.type == "colon_fence" or (name and name not in OPAQUE):
-            arg, _options, body, start = directive_parts(first_line, token.content)
+            arg, options, body, start = directive_parts(first_line, token.content)
+            end = line + (token.map[1] - token.map[0]) - 1 if token.map else line
+            self.page.directives.append(Directive(name or "", arg, options, line, line + 1 + start, end))
             if name in ("figure", "image") and arg:
                 self.page.images.append((line, arg))
             elif arg:  # an admonition's title is prose
@@ -420,41 +436,3 @@ def _parse_page(text: str, path: str, extensions: tuple[str, ...]) -> Page:
 def read_page(root: Path, rel: str) -> Page:
     """The page ``rel`` (a path relative to the book's root, e.g. book/ko/sgd.md)."""
     return parse_page((Path(root) / rel).read_text(encoding="utf-8"), rel)
-
-
-# --- MyST markup a notebook front-end cannot render --------------------------------------
-
-# Cross-reference roles whose content is a target: a notebook shows it as code.
-REFERENCE_ROLES = {"doc", "ref", "numref", "term", "eq"}
-
-
-def plain_markdown(markdown: str) -> str:
-    """Markdown without MyST labels (``(name)=`` lines), comments (``%`` lines: the hidden checks among
-    them) and reference roles: ``{ref}`text <target>``` shows ``text``, ``{doc}`target``` shows
-    ```target```; other roles with a title show the title."""
-    page = parse_page(markdown)
-    lines = markdown.split("\n")
-    edits: dict[int, list[Role]] = {}
-    for role in page.roles:
-        edits.setdefault(role.line, []).append(role)
-    for lineno, roles in edits.items():
-        line = lines[lineno - 1]
-        for role in sorted(roles, key=lambda r: -r.start):
-            if role.text != role.content:
-                new = role.text
-            elif role.name in REFERENCE_ROLES:
-                new = f"`{role.content}`"
-            else:
-                continue
-            line = line[: role.start] + new + line[role.end:]
-        lines[lineno - 1] = line
-    gone = {line for line, _ in page.targets}
-    gone.update(n for first, last in page.comments for n in range(first, last + 1))
-    for lineno in sorted(gone, reverse=True):
-        del lines[lineno - 1]
-        # a comment between two paragraphs leaves one blank line, not two
-        if lineno in gone - {line for line, _ in page.targets} and 1 < lineno <= len(lines) \
-                and not lines[lineno - 1].strip() and not lines[lineno - 2].strip():
-            del lines[lineno - 1]
-    return "\n".join(lines)
-

@@ -6,7 +6,8 @@ read pages through it; these tests pin what it finds on a small page.
 
 from __future__ import annotations
 
-from book_ext.book_page import load_yaml, parse_page, plain_markdown
+from book_ext.book_notebook_markdown import notebook_markdown
+from book_ext.book_page import load_yaml, parse_page
 
 PAGE = """\
 ---
@@ -91,7 +92,19 @@ def test_prose_keeps_columns_and_drops_what_is_not_prose():
 
 def test_plain_markdown_drops_labels_and_reference_roles():
     text = "(ko_p)=\n# 제목\n\n{ref}`학습률 <ko_glossary>`과 {doc}`sgd`, {math}`x`, `{ref}` 그대로.\n"
-    assert plain_markdown(text) == "# 제목\n\n학습률과 `sgd`, {math}`x`, `{ref}` 그대로.\n"
+    assert notebook_markdown(text) == "# 제목\n\n학습률과 `sgd`, {math}`x`, `{ref}` 그대로.\n"
+
+
+def test_notebook_markdown_shows_titles_quotes_notes_and_keeps_solutions_closed():
+    text = ("(ko_p)=\n# 제목\n\n{ref}`ko_sgd` 장과 {doc}`glossary`.\n\n:::{note}\n참고할 문장.\n:::\n\n"
+            ":::{admonition} 풀이\n:class: dropdown\n\n풀이 문장.\n\n% invisible-code-block: python\n%\n"
+            "% assert True\n:::\n")
+    titles = {("ref", "ko_sgd"): "경사 하강법과 SGD", ("doc", "glossary"): "용어집"}
+    shown = notebook_markdown(text, lambda role, target: titles.get((role, target)), {"note": "참고"})
+    assert shown == ("# 제목\n\n경사 하강법과 SGD 장과 용어집.\n\n> **참고**\n>\n> 참고할 문장.\n\n"
+                     "<details>\n<summary>풀이</summary>\n\n풀이 문장.\n\n</details>\n")
+    # without titles, a reference shows its target as code
+    assert "`ko_sgd` 장과 `glossary`." in notebook_markdown(text)
 
 
 def test_a_page_or_yaml_read_again_is_a_copy_that_earlier_callers_cannot_change():

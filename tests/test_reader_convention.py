@@ -14,7 +14,8 @@ import json
 import pytest
 
 from book_ext import book_examples
-from book_ext.book_page import parse_page, plain_markdown
+from book_ext.book_notebook_markdown import notebook_markdown
+from book_ext.book_page import parse_page
 from tests.bookinfo import ROOT, languages, site_pages
 from tools.translations._reader import MAX_COLUMNS, columns, page_reader_problems, reader_problems
 
@@ -81,8 +82,8 @@ def test_the_page_model_reads_a_hidden_check_and_the_notebook_drops_it():
     assert [(b.line, b.code_line, b.hidden, b.code) for b in page.checks] == [
         (14, 16, True, "assert 0 < cost < 1, cost\n")]
     assert page.comments == [(14, 16)]
-    assert "invisible-code-block" not in plain_markdown(PAGE) and "assert" not in plain_markdown(PAGE)
-    assert "\n\n\n" not in plain_markdown(PAGE)
+    assert "invisible-code-block" not in notebook_markdown(PAGE) and "assert" not in notebook_markdown(PAGE)
+    assert "\n\n\n" not in notebook_markdown(PAGE)
 
 
 def test_sybil_runs_a_hidden_check_and_fails_on_a_false_claim(tmp_path):
@@ -106,7 +107,7 @@ def test_the_site_shows_no_check_and_no_harness_doctest(soup_of, rel):
 
 
 @pytest.mark.parametrize("lang", languages())
-def test_the_downloaded_notebooks_carry_no_check(built, lang):
+def test_the_downloaded_notebooks_carry_no_check_and_no_myst_markup(built, lang):
     notebooks = sorted((built / lang / "_sources").glob("*.ipynb"))
     assert notebooks, f"{lang}: no notebook was written"
     for path in notebooks:
@@ -114,3 +115,7 @@ def test_the_downloaded_notebooks_carry_no_check(built, lang):
         text = "\n".join("".join(cell["source"]) for cell in cells)
         assert "invisible-code-block" not in text, f"{path.name}: the notebook carries a hidden check"
         assert not [line for line in text.splitlines() if line.startswith("% ")], path.name
+        # ... nor MyST markup that Jupyter and Colab would show as it is (book_notebook_markdown.py)
+        markdown = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+        for markup in (":::", "{ref}", "{doc}", f"`{lang}_", ":class:"):
+            assert markup not in markdown, f"{lang}/{path.name}: the notebook shows {markup!r}"
