@@ -615,11 +615,13 @@ def test_figures_are_stored_with_a_palette(built, lang):
 
 @pytest.mark.parametrize("lang", languages())
 def test_the_first_page_says_how_to_follow_along_with_the_tested_tensorflow(lang):
-    """The install commands for a learner's computer pin the TensorFlow that the book's build pins
+    """The install commands for a learner's computer pin the TensorFlow and Keras that the build pins
     (requirements.txt), on every system the page names."""
-    pinned = re.search(r"^tensorflow==(\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M)
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     page = (BOOK / lang / "index.md").read_text(encoding="utf-8")
-    commands = re.findall(r"pip install (tensorflow==\S+)", page)
-    assert len(commands) >= 2, f"book/{lang}/index.md gives no install command per system"
-    assert set(commands) == {f"tensorflow=={pinned[1]}"}, commands
+    for package in ("tensorflow", "keras"):
+        pinned = re.search(rf"^{package}==(\S+)", requirements, re.M)
+        commands = re.findall(rf"pip install .*?\b({package}==\S+)", page)
+        assert len(commands) >= 2, f"book/{lang}/index.md gives no install command with {package} per system"
+        assert set(commands) == {f"{package}=={pinned[1]}"}, commands
     assert "Scripts\\activate" in page and "bin/activate" in page, "Windows and macOS/Linux both"
