@@ -219,24 +219,23 @@ def setup_cell(app: Sphinx, uses_figures: bool) -> nbformat.NotebookNode:
 
 
 def with_setup_cell(app: Sphinx, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with setup_cell() before its first code cell."""
+    """The notebook with setup_cell() first, before the page's title."""
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
-    first = next((k for k, cell in enumerate(nb.cells) if cell.cell_type == "code"), len(nb.cells))
-    nb.cells.insert(first, setup_cell(app, "matplotlib" in code))
+    nb.cells.insert(0, setup_cell(app, "matplotlib" in code))
     return nb
 
 
-def title_of(app: Sphinx, role: str, target: str) -> str | None:
-    """What a reference shows on the site: a label's section title, a document's title."""
-    target = target.strip()
+def title_of(app: Sphinx, quote: str, role: str, target: str) -> str | None:
+    """What a reference shows on the site, a label's section title or a document's title, in the
+    language's quotation marks (``quote``: "“{title}”"), as running text needs them without a link."""
+    target, title = target.strip(), None
     if role in ("ref", "numref"):
         found = app.env.get_domain("std").labels.get(target.lower())
-        return found[2] if found and found[2] else None
-    if role == "doc":
-        docname = target.lstrip("/").removesuffix(".md")
-        title = app.env.titles.get(docname)
-        return title.astext() if title is not None else None
-    return None
+        title = found[2] if found and found[2] else None
+    elif role == "doc":
+        node = app.env.titles.get(target.lstrip("/").removesuffix(".md"))
+        title = node.astext() if node is not None else None
+    return quote.format(title=title) if title else None
 
 
 def write_notebook(app: Sphinx, pagename: str) -> dict | None:
@@ -253,7 +252,8 @@ def write_notebook(app: Sphinx, pagename: str) -> dict | None:
         nb = jupytext.read(app.env.doc2path(pagename))
     drop_all_stderr = getattr(nb_config, "output_stderr", "show") in ("remove", "remove-warn")
     labels = {"note": _("Note"), "warning": _("Warning"), "tip": _("Tip"), "important": _("Important")}
-    nb = with_setup_cell(app, clean_notebook(nb, drop_all_stderr, functools.partial(title_of, app), labels))
+    quoted = functools.partial(title_of, app, _("“{title}”"))
+    nb = with_setup_cell(app, clean_notebook(nb, drop_all_stderr, quoted, labels))
     nbformat.validate(nb)
     target = Path(app.outdir, "_sources", *f"{pagename}.ipynb".split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)

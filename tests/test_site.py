@@ -265,8 +265,8 @@ def test_the_download_menu_offers_the_executed_notebook(soup_of, built, rel):
     assert nb.metadata.kernelspec.name == "python3"
     source = read_page(ROOT, f"book/{lang_of(rel)}/{name_of(rel)}.md")
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    # First the learner's setup cell (book_notebooks.setup_cell), then every cell of the page.
-    assert "book-setup" in code_cells[0].metadata.get("tags", []), f"{notebook_rel}: no setup cell first"
+    # First of all the learner's setup cell (book_notebooks.setup_cell), then every cell of the page.
+    assert "book-setup" in nb.cells[0].metadata.get("tags", []), f"{notebook_rel}: no setup cell first"
     code_cells = code_cells[1:]
     assert len(code_cells) == len(source.cells), f"{notebook_rel}: not every code cell is in it"
     assert any(cell.outputs for cell in code_cells), f"{notebook_rel}: the executed outputs are missing"
