@@ -12,8 +12,6 @@ reader downloads no notebook that reads the repository's files.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.locale import get_translation
@@ -46,9 +44,9 @@ class GlossaryTableDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from .book_i18n import language_entries, site_language
+        from .book_i18n import book_dir, language_entries, site_language
 
-        path = Path(self.env.app.srcdir).parent.parent / GLOSSARY
+        path = book_dir(self.env.app).parent / GLOSSARY
         self.env.note_dependency(str(path))
         names = {code: entry["name"] for code, entry in language_entries(self.config).items()}
         here = site_language(self.config)

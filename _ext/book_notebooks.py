@@ -296,17 +296,12 @@ def stamp(lang: str, exec_data: dict | None) -> dict:
 
 
 def add_notebook(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Before the theme builds its menus (priority 501): the notebook, for the download menu."""
+    """Before the theme builds its menus (priority 501): the notebook, for the download menu, and
+    the stamp for the footer."""
     if doctree is None or not offers_notebook(app, pagename):
         return
-    context["book_exec_data"] = write_notebook(app, pagename)
+    context["book_stamp"] = stamp(app.config.language, write_notebook(app, pagename))
     context["ipynb_source"] = f"{pagename}.ipynb"
-
-
-def add_stamp(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """The stamp for the footer, on every page that offers a notebook."""
-    if "ipynb_source" in context:
-        context["book_stamp"] = stamp(app.config.language, context.get("book_exec_data"))
 
 
 def offers_notebook(app: Sphinx, docname: str) -> bool:
@@ -318,8 +313,10 @@ def source_url(app: Sphinx, docname: str) -> str | None:
     repo = getattr(app, "env_book_repository", None)
     if repo is None:
         return None
+    from .book_i18n import book_dir
+
     org, name = repo
-    page = Path(app.env.doc2path(docname)).relative_to(Path(app.srcdir).parent.parent).as_posix()
+    page = Path(app.env.doc2path(docname)).relative_to(book_dir(app).parent).as_posix()
     return f"https://github.com/{org}/{name}/blob/{app.config.book_source_branch}/{page}"
 
 
@@ -361,5 +358,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", check_config)
     app.connect("doctree-resolved", insert_buttons)
     app.connect("html-page-context", add_notebook, priority=400)
-    app.connect("html-page-context", add_stamp, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}
