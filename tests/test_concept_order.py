@@ -183,10 +183,21 @@ def test_plant_a_later_chapter_that_needs_the_optional_one(book):
     lang = source_language()
     optional = next(p for p in OPTIONAL if p in reading_order(book))
     entry = next(e for e in tr.load_glossary(book) if e.get("introduced") == optional)
-    later = reading_order(book)[reading_order(book).index(optional) + 1]
+    order = reading_order(book)
+    later = next(p for p in order[order.index(optional) + 1:] if p not in OPTIONAL[optional])
     rel = tr.page_rel(lang, later)
     path = book / rel
     before = set(concept_order_problems(book, [lang]))
     path.write_text(path.read_text(encoding="utf-8") + f"\n{entry[lang]}을 씁니다.\n", encoding="utf-8")
     found = [p for p in concept_order_problems(book, [lang]) if p not in before]
     assert len(found) == 1 and found[0].startswith(f"{rel}:") and "optional" in found[0], found
+
+
+def test_a_chapter_that_builds_on_the_optional_one_may_use_its_terms(book):
+    lang = source_language()
+    optional, builders = next((p, b) for p, b in OPTIONAL.items() if b and p in reading_order(book))
+    entry = next(e for e in tr.load_glossary(book) if e.get("introduced") == optional)
+    path = book / tr.page_rel(lang, builders[0])
+    before = set(concept_order_problems(book, [lang]))
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{entry[lang]}을 씁니다.\n", encoding="utf-8")
+    assert set(concept_order_problems(book, [lang])) == before

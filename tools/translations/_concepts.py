@@ -20,8 +20,9 @@ from pathlib import Path
 from ._glossary import name_patterns, term_pattern, variant_pattern, with_role_text
 from ._shared import ORDER_EXEMPT, REPO, languages, load_glossary, page_rel, read_page, toc_files
 
-# Chapters a reader may skip (the index says so): no other chapter may use what they teach.
-OPTIONAL = ("noisy_data",)
+# Chapters a reader may skip (the index says so), each with the later chapters that build on it
+# (they say so at their top and link to it). No other chapter may use what an optional one teaches.
+OPTIONAL: dict[str, tuple[str, ...]] = {"noisy_data": ("multiple_inputs",)}
 
 
 def reading_order(root: Path) -> list[str]:
@@ -94,7 +95,7 @@ def concept_order_problems(root: Path = REPO, langs: list[str] | None = None) ->
             pattern, longer = concept_pattern(entry, lang), longer_words(term, terms)
             others = taught[: taught.index(page)]
             if page in OPTIONAL:  # a skipped chapter teaches nothing that the rest of the book needs
-                others = [p for p in taught if p != page]
+                others = [p for p in taught if p != page and p not in OPTIONAL[page]]
             for earlier in others:
                 uses = uses_of(pattern, prose[earlier], longer)
                 if uses:
