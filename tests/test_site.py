@@ -615,11 +615,11 @@ def test_figures_are_stored_with_a_palette(built, lang):
 
 @pytest.mark.parametrize("lang", languages())
 def test_the_first_page_says_how_to_follow_along_with_the_tested_tensorflow(lang):
-    """The install commands for a learner's computer pin the TensorFlow and Keras that the build pins
-    (requirements.txt), on every system the page names."""
+    """The install commands for a learner's computer pin the TensorFlow, Keras and scikit-learn (the
+    data of multiple_inputs) that the build pins (requirements.txt), on every system the page names."""
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     page = (BOOK / lang / "index.md").read_text(encoding="utf-8")
-    for package in ("tensorflow", "keras"):
+    for package in ("tensorflow", "keras", "scikit-learn"):
         pinned = re.search(rf"^{package}==(\S+)", requirements, re.M)
         commands = re.findall(rf"pip install .*?\b({package}==\S+)", page)
         assert len(commands) >= 2, f"book/{lang}/index.md gives no install command with {package} per system"
