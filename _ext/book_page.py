@@ -201,6 +201,7 @@ class _Directive:
     option_spec = {"options": True}
     required_arguments = 0
     optional_arguments = 1
+    final_argument_whitespace = True  # an admonition's title has spaces
     has_content = True
 
 

@@ -119,3 +119,12 @@ def test_a_page_or_yaml_read_again_is_a_copy_that_earlier_callers_cannot_change(
     data = load_yaml("a: {b: [1, 2]}")
     data["a"]["b"].append(3)
     assert load_yaml("a: {b: [1, 2]}") == {"a": {"b": [1, 2]}}
+
+
+def test_an_admonition_title_with_spaces_is_read_whole():
+    from book_ext.book_page import directive_parts
+
+    argument, options, body, _ = directive_parts(
+        "더 알아보기: 케라스 모델이 닿지 않은 까닭", ":class: dropdown\n\n본문입니다.\n")
+    assert argument == "더 알아보기: 케라스 모델이 닿지 않은 까닭"
+    assert options == {"class": "dropdown"} and body == ["본문입니다."]
