@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import warnings
 from pathlib import Path
 
 from docutils import nodes
@@ -51,7 +52,7 @@ def site_address(configured: str, repository: tuple[str, str] | None) -> str | N
 
 
 def address_of(config: Config, srcdir: str) -> str | None:
-    repository, _ = find_repository(config.book_repository_url, dict(os.environ), git_origin(srcdir))
+    repository, _ = find_repository(getattr(config, "book_repository_url", ""), dict(os.environ), git_origin(srcdir))
     return site_address(config.book_site_url, repository)
 
 
@@ -102,8 +103,12 @@ def draw_card(app: Sphinx) -> None:
     ax.set_axis_off()
     path = Path(app.outdir) / CARD
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, facecolor=fig.get_facecolor())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(path, facecolor=fig.get_facecolor())
     plt.close(fig)
+    for warning in caught:  # "Glyph ... missing": the language's `fonts` in book_languages
+        logger.warning("[book_discovery] the card %s: %s (fonts tried: %s)", CARD, warning.message, family)
 
 
 DESCRIPTION_CHARS = 160
@@ -126,7 +131,10 @@ def description_of(doctree: nodes.document, limit: int = DESCRIPTION_CHARS) -> s
     if len(text) <= limit:
         return text
     ends = [m.start() for m in SENTENCE_END.finditer(text) if m.start() <= limit]
-    return text[: ends[-1]] if ends else text[: limit - 1].rstrip() + "…"
+    if ends and ends[-1] >= limit // 2:
+        return text[: ends[-1]]
+    cut = text.rfind(" ", 0, limit)  # a long sentence: cut between words
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,") + "…"
 
 
 def add_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
