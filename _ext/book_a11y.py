@@ -5,8 +5,8 @@ content">``: an English name that hides the summary's own, translated text ("코
 screen reader, and that does not contain it (axe: label-content-name-mismatch). This extension
 registers the same node's HTML visitor again, through Sphinx's ``add_node(..., override=True)``,
 without the label: the summary is then named by the text it shows. The theme's own buttons are fixed
-in templates (``_templates/search-button-field.html``, ``_templates/theme-switcher.html``), and a display formula that scrolls sideways gets a tab
-stop in ``_static/book.js``.
+in templates (``_templates/search-button-field.html``, ``_templates/theme-switcher.html``), and a
+display formula that scrolls sideways gets a tab stop in ``_static/book.js``.
 """
 
 from __future__ import annotations

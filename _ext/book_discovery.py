@@ -25,7 +25,6 @@ import warnings
 from pathlib import Path
 
 from docutils import nodes
-
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -39,11 +38,16 @@ logger = logging.getLogger(__name__)
 CARD = "_static/book-card.png"
 
 
+LOCAL = ("http://127.0.0.1:", "http://localhost:")
+
+
 def site_address(configured: str, repository: tuple[str, str] | None) -> str | None:
-    """The root address of the published sites, ending in "/", or None when none is known."""
+    """The root address of the published sites, ending in "/", or None when none is known. A
+    local address (http://127.0.0.1:<port>/) is for previews and the audit (tools/audit.py)."""
     if configured:
-        if not configured.startswith("https://"):
-            raise ConfigError(f"book_site_url must start with https://, got {configured!r}")
+        if not configured.startswith(("https://", *LOCAL)):
+            raise ConfigError(f"book_site_url must start with https:// (or {LOCAL[0]}<port>/ for a local "
+                              f"preview), got {configured!r}")
         return configured.rstrip("/") + "/"
     if repository is None:
         return None
@@ -52,8 +56,10 @@ def site_address(configured: str, repository: tuple[str, str] | None) -> str | N
 
 
 def address_of(config: Config, srcdir: str) -> str | None:
+    """BOOK_SITE_URL from the environment (`make audit` sets it), else book_site_url, else the
+    repository's GitHub Pages address."""
     repository, _ = find_repository(getattr(config, "book_repository_url", ""), dict(os.environ), git_origin(srcdir))
-    return site_address(config.book_site_url, repository)
+    return site_address(os.environ.get("BOOK_SITE_URL") or config.book_site_url, repository)
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -140,15 +146,18 @@ def description_of(doctree: nodes.document, limit: int = DESCRIPTION_CHARS) -> s
 def add_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The page's description for search results and link previews (before sphinxext-opengraph,
     which takes it for og:description and then writes no description of its own)."""
-    if doctree is None:
+    if doctree is None and pagename != "search":
         return
-    description = description_of(doctree)
+    # The search page has no text of its own: the site's description stands for it.
+    description = description_of(doctree) if doctree is not None else \
+        language_entries(app.config)[site_language(app.config)].get("description", "")
     if description:
         context.setdefault("meta", {})
         if context["meta"] is None:
             context["meta"] = {}
         context["meta"]["og:description"] = description
-        context["metatags"] += f'<meta name="description" content="{html.escape(description)}" />\n'
+        context["metatags"] = context.get("metatags", "") + \
+            f'<meta name="description" content="{html.escape(description)}" />\n'
 
 
 def setup(app: Sphinx) -> dict:
@@ -166,4 +175,4 @@ def root_address(root: Path, config: dict) -> str | None:
     the same as each site's, read from _config.yml's settings instead of Sphinx's."""
     settings = config.get("sphinx", {}).get("config", {})
     repository, _ = find_repository(settings.get("book_repository_url", ""), dict(os.environ), git_origin(str(root)))
-    return site_address(settings.get("book_site_url", ""), repository)
+    return site_address(os.environ.get("BOOK_SITE_URL") or settings.get("book_site_url", ""), repository)

@@ -193,7 +193,8 @@ FOCUS_RING = """() => {
   if (e.dataset.tabbed) return ['again', true];
   e.dataset.tabbed = '1';
   const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1 || s.boxShadow !== 'none';
-  return [e === document.body ? 'body' : (e.id || e.className || e.tagName) + ' ' + (e.textContent || '').trim().slice(0, 30), ring];
+  const name = e === document.body ? 'body' : (e.id || e.className || e.tagName) + ' ';
+  return [name === 'body' ? name : name + (e.textContent || '').trim().slice(0, 30), ring];
 }"""
 
 

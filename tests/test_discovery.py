@@ -16,7 +16,8 @@ from sphinx.testing.util import SphinxTestApp
 from book_ext.book_discovery import description_of, site_address
 from tests.bookinfo import languages, site_pages
 
-LANGUAGES = {"ko": {"name": "한국어", "title": "작은 책", "fonts": ["Noto Sans CJK KR"]}, "en": {"name": "English", "title": "A small book"}}
+LANGUAGES = {"ko": {"name": "한국어", "title": "작은 책", "fonts": ["Noto Sans CJK KR"]},
+             "en": {"name": "English", "title": "A small book"}}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"
 

@@ -624,6 +624,8 @@ def inputs_digest() -> str:
     import hashlib
 
     digest = hashlib.sha256()
+    # The sites' address changes every page's links (book_discovery.py).
+    digest.update(("BOOK_SITE_URL=" + os.environ.get("BOOK_SITE_URL", "") + "\0").encode())
     for name in INPUTS:
         path = ROOT / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
@@ -652,21 +654,22 @@ def write_root_page(langs: list[str]) -> None:
         f'{esc(entries[lang]["name"])}</a><p>{esc(entries[lang]["title"])}</p></li>'
         for lang in langs
     )
+    address = book_discovery.root_address(ROOT, config)
+    base = address or ""  # absolute where the sites' address is known, as search engines want them
     alternates = "\n".join(
-        f'<link rel="alternate" hreflang="{esc(lang)}" href="{esc(lang)}/index.html">' for lang in langs
-    ) + '\n<link rel="alternate" hreflang="x-default" href="index.html">'
+        f'<link rel="alternate" hreflang="{esc(lang)}" href="{esc(base)}{esc(lang)}/index.html">' for lang in langs
+    ) + f'\n<link rel="alternate" hreflang="x-default" href="{esc(base)}index.html">'
     title = " · ".join(entries[lang]["title"] for lang in langs)
     # The page is in every language: each title and description is marked with its own.
     heading = " · ".join(f'<span lang="{esc(lang)}">{esc(entries[lang]["title"])}</span>' for lang in langs)
     description = " / ".join(entries[lang].get("description", "") for lang in langs)
-    address = book_discovery.root_address(ROOT, config)
     meta = [f'<meta name="description" content="{esc(description)}">',
             '<meta property="og:type" content="website">',
             f'<meta property="og:title" content="{esc(title)}">',
             f'<meta property="og:description" content="{esc(description)}">']
     if address:
-        meta += [f'<link rel="canonical" href="{esc(address)}">',
-                 f'<meta property="og:url" content="{esc(address)}">',
+        meta += [f'<link rel="canonical" href="{esc(address)}index.html">',
+                 f'<meta property="og:url" content="{esc(address)}index.html">',
                  f'<meta property="og:image" content="{esc(address)}{esc(langs[0])}/{book_discovery.CARD}">']
     page = ROOT_PAGE.format(source=esc(langs[0]), title=esc(title), heading=heading, items=items,
                             alternates=alternates, meta="\n".join(meta))
