@@ -16,3 +16,16 @@ def test_a_planted_violation_is_reported_with_its_page_rule_and_element(browser)
     page = "<!DOCTYPE html><html lang=en><title>t</title><main><img src=x.png id=planted></main></html>"
     found = violations(browser, "data:text/html,", "light", [page], book_theme=False)
     assert any("image-alt [critical] #planted" in line and "(light, desktop)" in line for line in found), found
+
+
+def test_every_formula_carries_its_plain_notation_for_screen_readers(soup_of):
+    """Each <math> has an alttext, its TeX source (_ext/book_mathml.py): what a reader that cannot
+    render MathML shows, and what a screen reader can read out."""
+    from tests.bookinfo import site_pages
+
+    formulas = 0
+    for rel in site_pages():
+        for math in soup_of(rel).find_all("math"):
+            formulas += 1
+            assert math.get("alttext", "").strip(), f"{rel}: a formula without alttext: {str(math)[:120]}"
+    assert formulas > 100, formulas

@@ -22,6 +22,18 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"
 
 
+@pytest.fixture(autouse=True)
+def spawned_sitemap_queue(monkeypatch):
+    """sphinx-sitemap starts a multiprocessing manager for its queue of links. Forked from this
+    process, it would inherit the pipes of the session's Playwright driver (the browser tests) and
+    keep them open, so that Playwright never sees its driver exit: start it fresh instead."""
+    import multiprocessing
+
+    import sphinx_sitemap
+
+    monkeypatch.setattr(sphinx_sitemap, "Manager", multiprocessing.get_context("spawn").Manager)
+
+
 def small_site(tmp_path: Path, **settings) -> SphinxTestApp:
     src = tmp_path / "book" / "ko"
     src.mkdir(parents=True)
