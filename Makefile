@@ -12,7 +12,7 @@ TEST_WORKERS ?= 3
 # conftest.py import (kernels and subprocesses inherit it).
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test test-notebooks check serve clean lock
+.PHONY: help venv book test test-notebooks check serve clean lock audit
 
 help:
 	@echo "make book   build the book, one site per language, into _build/html/<lang>/ (every cell executed)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-notebooks   run every downloaded notebook as a learner would in Colab (after make test)"
 	@echo "make check PAGE=ko/sgd   what guards one edited page: translation checks and its examples"
 	@echo "make serve  preview _build/html on http://$(HOST):$(PORT)/"
+	@echo "make audit  Lighthouse scores of every kind of page (needs Node.js and npm; after make book)"
 	@echo "make clean  remove _build (keeps .venv); 'make distclean' removes .venv too"
 	@echo "make lock   regenerate requirements.txt from requirements.in"
 
@@ -65,6 +66,15 @@ test: $(STAMP)
 test-notebooks: $(STAMP)
 	$(BIN)/python tools/build.py --if-changed
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m downloaded_notebooks tests/test_notebooks_as_downloaded.py
+
+# Lighthouse on every kind of page of every language (tools/audit.py): the sites rebuilt from the
+# executed pages with the audit server's address as theirs, so that links are absolute as
+# published. The next `make test` builds the book again (a sites-only build is never reused).
+AUDIT_PORT ?= 8765
+audit: $(STAMP)
+	$(BIN)/python tools/build.py --if-changed
+	BOOK_SITE_URL=http://127.0.0.1:$(AUDIT_PORT)/ $(BIN)/python tools/build.py --keep-cache --sites-only
+	$(BIN)/python tools/audit.py --port $(AUDIT_PORT)
 
 serve:
 	@test -d _build/html || { echo "error: _build/html does not exist; run 'make book' first" >&2; exit 2; }

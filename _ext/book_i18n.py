@@ -86,12 +86,17 @@ def language_links(app: Sphinx, pagename: str) -> list[dict]:
 
 
 def alternates(app: Sphinx, pagename: str, links: list[dict]) -> str:
-    """<link rel=alternate hreflang> for every language of the page, and x-default."""
-    own = pagename.rsplit("/", 1)[-1] + ".html"
-    tags = [
-        f'<link rel="alternate" hreflang="{link["lang"]}" href="{link["href"] or own}" />' for link in links
-    ]
-    root = "../" * (pagename.count("/") + 1) + "index.html"
+    """<link rel=alternate hreflang> for every language of the page, and x-default: absolute when
+    the sites' address is known (book_discovery.py), as search engines want them; else relative."""
+    address = getattr(app, "book_site_address", None)
+    if address:
+        hrefs = [(link["lang"], f"{address}{link['lang']}/{pagename}.html") for link in links]
+        root = f"{address}index.html"
+    else:
+        own = pagename.rsplit("/", 1)[-1] + ".html"
+        hrefs = [(link["lang"], link["href"] or own) for link in links]
+        root = "../" * (pagename.count("/") + 1) + "index.html"
+    tags = [f'<link rel="alternate" hreflang="{lang}" href="{href}" />' for lang, href in hrefs]
     tags.append(f'<link rel="alternate" hreflang="x-default" href="{root}" />')
     return "\n".join(tags) + "\n"
 

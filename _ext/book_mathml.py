@@ -21,11 +21,15 @@ logger = logging.getLogger(__name__)
 
 
 def to_mathml(self, latex: str, display: str, node: nodes.Node) -> str:
+    """The formula as MathML, its TeX source in ``alttext``: what a reader that cannot render
+    MathML shows, and what a screen reader may read out instead of the structure."""
+    source = " ".join(latex.split())
     try:
-        return convert(latex.strip(), display=display)
+        mathml = convert(latex.strip(), display=display)
     except Exception as error:  # latex2mathml raises its own and plain exceptions
         logger.warning("[book_mathml] cannot convert %r to MathML: %s", latex, error, location=node)
         return f'<code class="math-error">{html.escape(latex)}</code>'
+    return mathml.replace("<math ", f'<math alttext="{html.escape(source, quote=True)}" ', 1)
 
 
 def visit_math(self, node: nodes.math) -> None:

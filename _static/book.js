@@ -11,3 +11,20 @@
     root.dataset.theme = dark ? "dark" : "light";
   }
 })();
+
+/* A display formula wider than its column scrolls sideways (book.css): give it a tab stop, so a
+ * keyboard reaches and scrolls it too (WCAG 2.1.1; axe: scrollable-region-focusable). Only
+ * formulas that overflow get one, measured again when the window changes size. */
+(function () {
+  function tabStops() {
+    document.querySelectorAll("div.math > math").forEach(function (math) {
+      if (math.scrollWidth > math.clientWidth + 1) {
+        math.setAttribute("tabindex", "0");
+      } else if (math.getAttribute("tabindex") === "0") {
+        math.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", tabStops);
+  window.addEventListener("resize", tabStops);
+})();

@@ -147,7 +147,7 @@
     return node;
   }
 
-  var W = 320, H = 240, PAD = { l: 50, r: 12, t: 12, b: 36 };
+  var W = 320, H = 240, PAD = { l: 56, r: 12, t: 12, b: 42 };
 
   /* A chart: an <svg> with a frame, scales from data to pixels, and a clip for the plot area. */
   function chart(svg, xr, yr, labels) {
@@ -161,17 +161,35 @@
     svg.appendChild(svgEl("rect", { class: "gd-frame", x: PAD.l, y: PAD.t, width: W - PAD.l - PAD.r, height: H - PAD.t - PAD.b }));
     svg.appendChild(svgEl("text", { class: "gd-axis", x: (PAD.l + W - PAD.r) / 2, y: H - 4, "text-anchor": "middle" }, labels[0]));
     var mid = (PAD.t + H - PAD.b) / 2;
-    svg.appendChild(svgEl("text", { class: "gd-axis", x: 14, y: mid, "text-anchor": "middle", transform: "rotate(-90 14 " + mid + ")" }, labels[1]));
+    var yTitle = svgEl("text", { class: "gd-axis", x: 14, y: mid, "text-anchor": "middle", transform: "rotate(-90 14 " + mid + ")" }, labels[1]);
+    svg.appendChild(yTitle);
     var plot = svgEl("g", { "clip-path": "url(#" + id + ")" });
     svg.appendChild(plot);
-    return { sx: sx, sy: sy, plot: plot, svg: svg };
+    return { sx: sx, sy: sy, plot: plot, svg: svg, yTitle: yTitle, mid: mid };
   }
 
   function tick(c, axis, value, text) {
     if (axis === "x") {
-      c.svg.appendChild(svgEl("text", { class: "gd-tick", x: c.sx(value), y: H - PAD.b + 15, "text-anchor": "middle" }, text));
+      c.svg.appendChild(svgEl("text", { class: "gd-tick", x: c.sx(value), y: H - PAD.b + 18, "text-anchor": "middle" }, text));
     } else {
-      c.svg.appendChild(svgEl("text", { class: "gd-tick", x: PAD.l - 3, y: c.sy(value) + 4, "text-anchor": "end" }, text));
+      var label = svgEl("text", { class: "gd-tick", x: PAD.l - 6, y: c.sy(value) + 4, "text-anchor": "end" }, text);
+      c.svg.appendChild(label);
+      clearOf(c, label);
+    }
+  }
+
+  /* The y-axis title stands left of every y tick label with a gap: a wide label ("1e-10") moves it
+   * left, never under the label. Measured in the drawing's own units; the title's right edge is
+   * where its rotated text ends. */
+  function clearOf(c, label) {
+    if (!label.getBBox) return;
+    var left = label.getBBox().x, title = c.yTitle.getBBox();
+    var x = Number(c.yTitle.getAttribute("x"));
+    var right = x + (title.y + title.height - Number(c.yTitle.getAttribute("y")));
+    if (right > left - 4) {
+      x = Math.max(title.height / 2, x - (right - left + 4));
+      c.yTitle.setAttribute("x", x);
+      c.yTitle.setAttribute("transform", "rotate(-90 " + x + " " + c.mid + ")");
     }
   }
 

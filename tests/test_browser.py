@@ -186,3 +186,34 @@ def test_no_code_line_is_wider_than_its_block_at_desktop_width(tab):
         tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         wide += [f"{rel}: {line.strip()[:90]}" for line in tab.page.evaluate(OVERFLOWING, CODE_BLOCKS)]
     assert not wide, f"{len(wide)} code line(s) wider than their block at 1280 px:\n" + "\n".join(wide)
+
+
+FOCUS_RING = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  if (e.dataset.tabbed) return ['again', true];
+  e.dataset.tabbed = '1';
+  const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1 || s.boxShadow !== 'none';
+  const name = e === document.body ? 'body' : (e.id || e.className || e.tagName) + ' ';
+  return [name === 'body' ? name : name + (e.textContent || '').trim().slice(0, 30), ring];
+}"""
+
+
+@pytest.mark.parametrize("rel", ["index.html", "ko/sgd.html", "en/linear_regression.html"])
+def test_every_keyboard_stop_shows_where_the_focus_is(tab, rel):
+    """Tab from the top through the page (the first 120 stops): each shows a focus ring, and the
+    first is a skip link to the content."""
+    tab.open(rel)
+    missing, stops = [], []
+    for _ in range(120):
+        tab.page.keyboard.press("Tab")
+        name, ring = tab.page.evaluate(FOCUS_RING)
+        if name in ("body", "again"):
+            break
+        stops.append(name)
+        if not ring:
+            missing.append(name)
+    assert len(stops) >= (2 if rel == "index.html" else 20), f"{rel}: Tab reached only {stops}"
+    assert not missing, f"{rel}: no visible focus on {missing}"
+    if rel != "index.html":
+        assert tab.page.evaluate("document.querySelector('.skip-link a').getAttribute('href')") == "#main-content"
+        assert stops[0].endswith(("본문으로 건너뛰기", "Skip to main content")), stops[:3]

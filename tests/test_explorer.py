@@ -265,6 +265,33 @@ def check_keyboard(tab: Tab, walk: bool = True) -> None:
     assert mark.is_visible()
 
 
+TEXT_COLLISIONS = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll('.gd-explorer svg')) {
+    const texts = [...svg.querySelectorAll('text.gd-axis, text.gd-tick')]
+      .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+    texts.forEach(([a, r], i) => texts.slice(i + 1).forEach(([b, q]) => {
+      if (r.left < q.right + 1 && q.left < r.right + 1 && r.top < q.bottom + 1 && q.top < r.bottom + 1)
+        found.push(`${a} / ${b}`);
+    }));
+  }
+  const ticks = [...document.querySelectorAll('.gd-explorer .gd-scale-tick')]
+    .map(e => [e.textContent, e.getBoundingClientRect()]);
+  ticks.slice(1).forEach(([b, q], i) => {
+    if (ticks[i][1].right + 4 > q.left) found.push(`slider ${ticks[i][0]} / ${b}`);
+  });
+  return found;
+}"""
+
+
+def assert_no_text_collides(tab: Tab, name: str) -> None:
+    """No axis title over a tick label, no two tick labels touching, in any chart or on the slider's
+    scale (4 px apart at least there), at the window's present width."""
+    width = tab.page.viewport_size["width"]
+    found = tab.page.evaluate(TEXT_COLLISIONS)
+    assert not found, f"{name}: at {width} px these labels overlap: {found}"
+
+
 def check_layout(tab: Tab, name: str, dark: bool = True) -> str | None:
     """No horizontal scrolling at 390 px; screenshots on a desktop and a phone, light and (with
     ``dark``) dark. Returns the explorer's text colour in the dark theme, or None."""
@@ -272,9 +299,11 @@ def check_layout(tab: Tab, name: str, dark: bool = True) -> str | None:
     explorer = page.locator(".gd-explorer").first
     page.set_viewport_size(VIEWPORT)
     explorer.scroll_into_view_if_needed()
+    assert_no_text_collides(tab, name)
     explorer.screenshot(path=str(SCREENSHOTS / f"explorer-{name}-desktop.png"), style=NO_STICKY)
     page.set_viewport_size({"width": 390, "height": 844})
     explorer.scroll_into_view_if_needed()
+    assert_no_text_collides(tab, name)
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
         " document.querySelector('.gd-explorer').scrollWidth, document.querySelector('.gd-explorer').clientWidth]"
@@ -285,6 +314,7 @@ def check_layout(tab: Tab, name: str, dark: bool = True) -> str | None:
     # On the narrowest phones (320 px), the threshold label under the slider (long in Korean)
     # wraps and stays inside the explorer.
     page.set_viewport_size({"width": 320, "height": 640})
+    assert_no_text_collides(tab, name)
     edges = page.evaluate(
         "() => [document.querySelector('.gd-explorer'), document.querySelector('.gd-explorer .gd-threshold-mark')]"
         ".map(e => e.getBoundingClientRect()).flatMap(r => [r.left, r.right])"
@@ -442,3 +472,47 @@ def test_built_pages_load_the_explorer_only_where_it_is(built, lang):
         if has:
             # Without JavaScript the page still shows its static figures.
             assert "<img" in html, f"{rel}: no static figure"
+
+
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return {id: e.id, tag: e.tagName, ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1
+          || s.boxShadow !== 'none'};
+}"""
+
+
+def test_keyboard_alone_reaches_and_drives_the_explorer_with_a_visible_focus(tab):
+    """From the top of the page, Tab alone reaches the learning-rate slider; the arrow keys, a typed
+    rate and the End key change what the explorer shows; every control shows where the focus is;
+    the results are in live regions, so a screen reader announces them."""
+    tab.open(built_page(languages()[0], "learning_rate"))
+    explorer = Explorer(tab)
+    page = tab.page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.skip-link') !== null"), "the first Tab is not the skip link"
+    reached = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED)
+        reached.append(now["id"] or now["tag"])
+        if now["id"].endswith("-lr"):
+            break
+    else:
+        raise AssertionError(f"80 presses of Tab never reached the learning-rate slider: {reached}")
+    assert now["ring"], "the slider shows no focus ring"
+    before = explorer.result()
+    page.keyboard.press("ArrowRight")
+    assert explorer.result()["learning-rate"] != before["learning-rate"]
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["id"].endswith("-lr-number") and page.evaluate(FOCUSED)["ring"]
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.05")
+    assert explorer.result()["learning-rate"] == "0.05"
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["id"].endswith("-n") and page.evaluate(FOCUSED)["ring"]
+    page.keyboard.press("End")
+    most = str(explorer.data.get("max_updates", 1000))
+    assert explorer.result()["updates"] == most
+    message, result = explorer.root.locator(".gd-message[aria-live='polite'], output[aria-live='polite']").all()
+    assert "0.05" in message.text_content() and most in result.text_content()
+    tab.assert_clean()

@@ -568,6 +568,7 @@ ROOT_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+{meta}
 <link rel="icon" href="{source}/_static/favicon.svg" type="image/svg+xml">
 {alternates}
 <style>
@@ -623,6 +624,8 @@ def inputs_digest() -> str:
     import hashlib
 
     digest = hashlib.sha256()
+    # The sites' address changes every page's links (book_discovery.py).
+    digest.update(("BOOK_SITE_URL=" + os.environ.get("BOOK_SITE_URL", "") + "\0").encode())
     for name in INPUTS:
         path = ROOT / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
@@ -641,20 +644,40 @@ def up_to_date(langs: list[str]) -> bool:
 
 
 def write_root_page(langs: list[str]) -> None:
-    entries = book_languages.entries(book_languages.read_config(ROOT))
+    from book_ext import book_discovery
+
+    config = book_languages.read_config(ROOT)
+    entries = book_languages.entries(config)
     esc = html.escape
     items = "\n".join(
         f'<li data-lang="{esc(lang)}" lang="{esc(lang)}"><a href="{esc(lang)}/index.html" hreflang="{esc(lang)}">'
         f'{esc(entries[lang]["name"])}</a><p>{esc(entries[lang]["title"])}</p></li>'
         for lang in langs
     )
+    address = book_discovery.root_address(ROOT, config)
+    base = address or ""  # absolute where the sites' address is known, as search engines want them
     alternates = "\n".join(
-        f'<link rel="alternate" hreflang="{esc(lang)}" href="{esc(lang)}/index.html">' for lang in langs
-    ) + '\n<link rel="alternate" hreflang="x-default" href="index.html">'
-    heading = " · ".join(entries[lang]["title"] for lang in langs)
-    page = ROOT_PAGE.format(source=esc(langs[0]), title=esc(heading), heading=esc(heading), items=items,
-                            alternates=alternates)
+        f'<link rel="alternate" hreflang="{esc(lang)}" href="{esc(base)}{esc(lang)}/index.html">' for lang in langs
+    ) + f'\n<link rel="alternate" hreflang="x-default" href="{esc(base)}index.html">'
+    title = " · ".join(entries[lang]["title"] for lang in langs)
+    # The page is in every language: each title and description is marked with its own.
+    heading = " · ".join(f'<span lang="{esc(lang)}">{esc(entries[lang]["title"])}</span>' for lang in langs)
+    description = " / ".join(entries[lang].get("description", "") for lang in langs)
+    meta = [f'<meta name="description" content="{esc(description)}">',
+            '<meta property="og:type" content="website">',
+            f'<meta property="og:title" content="{esc(title)}">',
+            f'<meta property="og:description" content="{esc(description)}">']
+    if address:
+        meta += [f'<link rel="canonical" href="{esc(address)}index.html">',
+                 f'<meta property="og:url" content="{esc(address)}index.html">',
+                 f'<meta property="og:image" content="{esc(address)}{esc(langs[0])}/{book_discovery.CARD}">']
+    page = ROOT_PAGE.format(source=esc(langs[0]), title=esc(title), heading=heading, items=items,
+                            alternates=alternates, meta="\n".join(meta))
     (SITE / "index.html").write_text(page, encoding="utf-8")
+    # Every page may be crawled; each language's sitemap (book_discovery.py) is named where it exists.
+    sitemaps = [f"Sitemap: {address}{lang}/sitemap.xml" for lang in langs
+                if address and (SITE / lang / "sitemap.xml").is_file()]
+    (SITE / "robots.txt").write_text("\n".join(["User-agent: *", "Allow: /", *sitemaps]) + "\n", encoding="utf-8")
     # GitHub Pages would hide the _static folders from Jekyll otherwise.
     (SITE / ".nojekyll").write_text("", encoding="utf-8")
 
