@@ -95,8 +95,9 @@ def audited_pages(langs: list[str]) -> list[str]:
     return pages
 
 
-def run(base: str, page: str, device: str) -> dict:
+def run(base: str, page: str, device: str, attempt: int = 1) -> dict:
     name = page.replace("/", "-").split("?")[0].removesuffix(".html") + f"-{device}"
+    name += f"-{attempt}" if attempt > 1 else ""
     out = REPORTS / f"{name}.json"
     categories = CATEGORIES if device == "desktop" else ("performance",)
     command = [str(LIGHTHOUSE), base + page, "--quiet", "--output=json", f"--output-path={out}",
@@ -110,11 +111,24 @@ def run(base: str, page: str, device: str) -> dict:
     return {c: report["categories"][c]["score"] for c in categories} | {"_report": report}
 
 
+def judged(base: str, page: str, device: str) -> dict:
+    """The page's scores on ``device``: one run, or, where it misses a goal, the median of three.
+    A run on a busy machine can draw the page late and count a layout shift that a reader never
+    sees; the median of three is what the goal is judged on (``runs`` says how many)."""
+    first = run(base, page, device)
+    if not misses(page, device, first):
+        return first | {"runs": 1}
+    runs = [first, run(base, page, device, 2), run(base, page, device, 3)]
+    median = {c: sorted(r[c] for r in runs)[1] for c in first if not c.startswith("_")}
+    middle = min(runs, key=lambda r: sum(abs(r[c] - median[c]) for c in median))
+    return median | {"_report": middle["_report"], "runs": 3}
+
+
 def misses(page: str, device: str, scores: dict) -> list[str]:
     lines = []
     for category in scores:
         goal = GOALS.get((device, category))
-        if category.startswith("_") or goal is None or scores[category] >= goal:
+        if category.startswith("_") or category == "runs" or goal is None or scores[category] >= goal:
             continue
         report = scores["_report"]
         low = [a["id"] for a in report["categories"][category]["auditRefs"]
@@ -130,7 +144,8 @@ def table(results: dict) -> str:
         cells = [f"{by_device['desktop'][c]:.2f}" for c in CATEGORIES] + [f"{by_device['mobile']['performance']:.2f}"]
         rows.append(f"| `{page}` | " + " | ".join(cells) + " |")
     goals = ", ".join(f"{d} {c} ≥ {g}" for (d, c), g in GOALS.items())
-    return "# Lighthouse audit\n\nGoals: " + goals + ".\n\n" + "\n".join(rows) + "\n"
+    return ("# Lighthouse audit\n\nGoals: " + goals + ". A page that misses a goal in one run is run twice\n"
+            "more and judged on the median of the three.\n\n" + "\n".join(rows) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,11 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         if not pages:
             fail(f"no audited page matches {args.only}; the pages: {', '.join(audited_pages(languages(ROOT)))}")
         for page in pages:
-            results[page] = {device: run(base, page, device) for device in ("desktop", "mobile")}
+            results[page] = {device: judged(base, page, device) for device in ("desktop", "mobile")}
             for device, scores in results[page].items():
                 problems += misses(page, device, scores)
             print(f"{page}: " + ", ".join(f"{d} {c} {s:.2f}" for d, scores in results[page].items()
-                                          for c, s in scores.items() if not c.startswith("_")), flush=True)
+                                          for c, s in scores.items() if c in CATEGORIES)
+                  + "".join(f" ({d}: median of 3 runs)" for d, scores in results[page].items()
+                            if scores["runs"] > 1), flush=True)
     finally:
         server.shutdown()
     report = table(results)
