@@ -55,11 +55,15 @@ def site_address(configured: str, repository: tuple[str, str] | None) -> str | N
     return f"https://{org.lower()}.github.io/{name}/"
 
 
-def address_of(config: Config, srcdir: str) -> str | None:
+def address_from(site_setting: str, repository_setting: str, folder: str) -> str | None:
     """BOOK_SITE_URL from the environment (`make audit` sets it), else book_site_url, else the
-    repository's GitHub Pages address."""
-    repository, _ = find_repository(getattr(config, "book_repository_url", ""), dict(os.environ), git_origin(srcdir))
-    return site_address(os.environ.get("BOOK_SITE_URL") or config.book_site_url, repository)
+    GitHub Pages address of the repository (book_repository_url, GITHUB_REPOSITORY, git origin)."""
+    repository, _ = find_repository(repository_setting, dict(os.environ), git_origin(folder))
+    return site_address(os.environ.get("BOOK_SITE_URL") or site_setting, repository)
+
+
+def address_of(config: Config, srcdir: str) -> str | None:
+    return address_from(config.book_site_url, getattr(config, "book_repository_url", ""), srcdir)
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -174,5 +178,4 @@ def root_address(root: Path, config: dict) -> str | None:
     """The address of the published sites for ``tools/build.py`` (the root page, robots.txt):
     the same as each site's, read from _config.yml's settings instead of Sphinx's."""
     settings = config.get("sphinx", {}).get("config", {})
-    repository, _ = find_repository(settings.get("book_repository_url", ""), dict(os.environ), git_origin(str(root)))
-    return site_address(os.environ.get("BOOK_SITE_URL") or settings.get("book_site_url", ""), repository)
+    return address_from(settings.get("book_site_url", ""), settings.get("book_repository_url", ""), str(root))
