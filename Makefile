@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= 3
 
-# TensorFlow's quiet logging is set in one place, _ext/book_env.py, which tools/build.py and
+# TensorFlow's quiet logging is set in one place, book_ext/book_env.py, which tools/build.py and
 # conftest.py import (kernels and subprocesses inherit it).
 export PYTHONHASHSEED := 0
 
@@ -55,7 +55,7 @@ book: $(STAMP)
 # The book is built first unless _build/html was built, with every cell executed, from the
 # inputs as they are now (tools/build.py --if-changed compares a digest of every input):
 # `make test` right after `make book` reuses that build instead of executing everything again,
-# and the results of the examples that Sybil checked in its kernels (_ext/book_examples.py).
+# and the results of the examples that Sybil checked in its kernels (book_ext/book_examples.py).
 test: $(STAMP)
 	$(BIN)/python tools/build.py --if-changed
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
@@ -99,11 +99,11 @@ lock:
 translation-synced: $(STAMP)
 	@test -n "$(PAGE)" || { echo "error: say which page: make translation-synced PAGE=linear_regression LANG=en" >&2; exit 2; }
 	@test "$(origin LANG)" = "command line" || { echo "error: say which language: make translation-synced PAGE=$(PAGE) LANG=en" >&2; exit 2; }
-	PYTHONUTF8=1 $(BIN)/python tools/translations.py sync "$(PAGE)" --lang "$(LANG)"
+	PYTHONUTF8=1 $(BIN)/python -m tools.translations sync "$(PAGE)" --lang "$(LANG)"
 
 # The translation status table, then every missing or stale page, parity or glossary problem.
 translation-check: $(STAMP)
-	PYTHONUTF8=1 $(BIN)/python tools/translations.py check
+	PYTHONUTF8=1 $(BIN)/python -m tools.translations check
 
 # The performance table (Markdown on stdout, JSON in _build/bench.json): make book
 # against the pages' code as plain scripts and against a build with plain kernels, make

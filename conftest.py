@@ -5,14 +5,14 @@ Each page is a MyST text notebook. Its ``{code-cell} ipython3`` cells and its
 page, so a doctest in the prose checks the numbers the cells above it computed.
 
 A page that the build executed from the inputs as they are now reports the results that
-Sybil found in the build's kernel instead of running a second time (_ext/book_examples.py);
+Sybil found in the build's kernel instead of running a second time (book_ext/book_examples.py);
 any other page runs here. The report header says how many of each.
 """
 
 import functools
 import os
 
-# Quiet TensorFlow's C++ logging before any page imports it (the one definition: _ext/book_env.py).
+# Quiet TensorFlow's C++ logging before any page imports it (the one definition: book_ext/book_env.py).
 import book_ext.book_env  # noqa: F401
 
 # Figures are drawn without a screen.

@@ -72,7 +72,7 @@ def is_notebook(lang: str, name: str) -> bool:
 
 def offers_notebook(lang: str, name: str) -> bool:
     """Whether the site offers the page as a notebook: a notebook page that runs outside the book
-    (not in ``book_notebook_exclude`` of _config.yml; _ext/book_notebooks.py)."""
+    (not in ``book_notebook_exclude`` of _config.yml; book_ext/book_notebooks.py)."""
     excluded = config()["sphinx"]["config"].get("book_notebook_exclude", [])
     return is_notebook(lang, name) and name not in excluded
 

@@ -19,7 +19,7 @@ def test_a_planted_violation_is_reported_with_its_page_rule_and_element(browser)
 
 
 def test_every_formula_carries_its_plain_notation_for_screen_readers(soup_of):
-    """Each <math> has an alttext, its TeX source (_ext/book_mathml.py): what a reader that cannot
+    """Each <math> has an alttext, its TeX source (book_ext/book_mathml.py): what a reader that cannot
     render MathML shows, and what a screen reader can read out."""
     from tests.bookinfo import site_pages
 

@@ -44,8 +44,8 @@ def test_any_changed_input_makes_it_out_of_date(book, change):
         with (book / "_config.yml").open("a", encoding="utf-8") as f:
             f.write("title: x\n")
     else:
-        (book / "_ext").mkdir()
-        (book / "_ext" / "new.py").write_text("x = 1\n", encoding="utf-8")
+        (book / "book_ext").mkdir()
+        (book / "book_ext" / "new.py").write_text("x = 1\n", encoding="utf-8")
     assert not build.up_to_date(["ko"])
 
 

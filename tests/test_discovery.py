@@ -1,4 +1,4 @@
-"""Sitemaps, canonical links, Open Graph tags and descriptions (_ext/book_discovery.py), on a tiny
+"""Sitemaps, canonical links, Open Graph tags and descriptions (book_ext/book_discovery.py), on a tiny
 two-page Korean site built with Sphinx's own test application, with and without a known address;
 and on the built book: every page has a description in its language, and robots.txt exists."""
 

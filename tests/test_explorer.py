@@ -381,7 +381,7 @@ def check_learning_rate_explorer(tab, lang: str, shot: str) -> None:
 
 
 def test_extension_loads_the_explorer_only_on_pages_that_have_one(tmp_path):
-    """_ext/book_explorer.py on a tiny book of two pages, the _static/ lists as Jupyter Book 1 sets them."""
+    """book_ext/book_explorer.py on a tiny book of two pages, the _static/ lists as Jupyter Book 1 sets them."""
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(

@@ -6,7 +6,7 @@ reported per page, no kernel left behind) does not depend on which module it is.
 
 One page has doctests: the build checks them with Sybil in the page's kernel, after the cells
 above them, and records every example's result; pytest then reports the record instead of
-running the page again, until the inputs change (_ext/book_examples.py).
+running the page again, until the inputs change (book_ext/book_examples.py).
 """
 
 from __future__ import annotations

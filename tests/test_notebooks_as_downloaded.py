@@ -6,7 +6,7 @@ executed there, top to bottom, by ``jupyter execute`` in a fresh kernel that pla
 runtime (the IPython startup file below):
 
 - matplotlib sees no font that can draw Hangul (Colab has none), so a Korean notebook must bring
-  its own (its first cell installs koreanize-matplotlib: ``_ext/book_notebooks.py``);
+  its own (its first cell installs koreanize-matplotlib: ``book_ext/book_notebooks.py``);
 - nothing of the repository can be read or imported: not ``glossary.yml``, not ``_static/``,
   not the book's packages. The Python installation (``.venv``) is not the repository's content.
 

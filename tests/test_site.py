@@ -56,7 +56,7 @@ def resolve(rel: str, href: str) -> str:
 
 
 def load_ext(name: str):
-    """A module of _ext/ (the book's Sphinx extensions): the package book_ext, installed by make venv."""
+    """A module of book_ext/ (the book's Sphinx extensions): the package book_ext, installed by make venv."""
     return importlib.import_module(f"book_ext.{name}")
 
 
@@ -402,7 +402,7 @@ def test_execution_report_lists_every_notebook_and_the_environment(soup_of, lang
 
 @pytest.mark.parametrize("lang", languages())
 def test_glossary_page_shows_every_term_and_links_its_chapter(soup_of, lang):
-    """The glossary page's table is made from glossary.yml at build (_ext/book_glossary.py)."""
+    """The glossary page's table is made from glossary.yml at build (book_ext/book_glossary.py)."""
     from tools.translations import load_glossary
 
     entries = load_glossary(ROOT)

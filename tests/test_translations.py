@@ -30,9 +30,8 @@ from tools import translations as tr
 SOURCE = source_language()
 TRANSLATIONS = languages()[1:]
 SOURCE_PAGES = [p.with_suffix("").as_posix() for p in pages(SOURCE)]
-TOOL = ROOT / "tools" / "translations.py"
 # What a scratch copy of the book needs: the pages, the configuration, the extensions.
-COPIED = ["book", "_ext", "_static", "_templates", "locale", "_config.yml", "_toc.yml", "glossary.yml"]
+COPIED = ["book", "book_ext", "_static", "_templates", "locale", "_config.yml", "_toc.yml", "glossary.yml"]
 
 
 def no_problems(problems: list[tr.Problem], what: str) -> None:
@@ -168,7 +167,7 @@ def run_tool(*args: str, shell: bool = False) -> subprocess.CompletedProcess:
     shell gets).
     """
     if shell:
-        return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "tools.translations", *args], capture_output=True, text=True,
                               encoding="utf-8", check=False, env={**os.environ, "PYTHONUTF8": "1"})
     out, err = StringIO(), StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -192,7 +191,7 @@ def test_plant_a_deleted_translation(book):
     with pytest.raises(AssertionError) as failure:
         no_problems(tr.staleness_problems(book, [LANG]), "a translation is missing or stale")
     message = str(failure.value)
-    assert rel in message and f"python tools/translations.py start {PAGE} --lang {LANG}" in message
+    assert rel in message and f"python -m tools.translations start {PAGE} --lang {LANG}" in message
 
     result = run_tool("--root", str(book), "check")
     assert result.returncode == 1
@@ -510,7 +509,7 @@ def test_the_make_target_runs_sync_and_demands_both_variables():
     dry = subprocess.run([make, "-n", *keep_venv, "translation-synced", "PAGE=sgd", "LANG=en"],
                          cwd=ROOT, capture_output=True, text=True, check=False)
     assert dry.returncode == 0, dry.stderr
-    assert 'tools/translations.py sync "sgd" --lang "en"' in dry.stdout
+    assert 'python -m tools.translations sync "sgd" --lang "en"' in dry.stdout
     for args in (["PAGE=sgd"], ["LANG=en"]):
         run = subprocess.run([make, "-s", *keep_venv, "translation-synced", *args], cwd=ROOT,
                              capture_output=True, text=True, check=False,

@@ -312,7 +312,7 @@ def measure_check(page: str = CHECK_PAGE) -> dict:
     if "check" not in make_targets(ROOT / "Makefile"):
         return {"error": "the Makefile has no check target", "page": page}
     # After an edit to the page, no page has results the build recorded from the inputs as they
-    # are now (_ext/book_examples.py): every example make check guards runs. The records are
+    # are now (book_ext/book_examples.py): every example make check guards runs. The records are
     # set aside while it runs, as an edit would make them, and put back after.
     records = ROOT / book_examples.RECORDS
     aside = records.with_name(records.name + ".aside")

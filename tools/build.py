@@ -114,7 +114,7 @@ def execute(langs: list[str], fork: bool = True, digest: str | None = None) -> N
 
     Sybil checks each page's doctests in its kernel, right after the cells above them; the results
     of all its examples go to _build/examples/ with ``digest``, the inputs the build is made from
-    (_ext/book_examples.py says how pytest uses them).
+    (book_ext/book_examples.py says how pytest uses them).
     """
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
@@ -614,7 +614,7 @@ ROOT_PAGE = """<!DOCTYPE html>
 
 
 # What a build is made from: a change to any of these makes the built site out of date.
-INPUTS = ("book", "_ext", "_static", "_templates", "locale", "tools/build.py", "tools/kernels.py", "_config.yml",
+INPUTS = ("book", "book_ext", "_static", "_templates", "locale", "tools/build.py", "tools/kernels.py", "_config.yml",
           "_toc.yml", "glossary.yml", "requirements.txt")
 STAMP = "build-inputs.sha256"
 

@@ -19,13 +19,13 @@ how many languages there are. One module per concern, in the shape of ``sphinx.e
 
 Command line (``--root DIR`` checks another copy of the book)::
 
-    python tools/translations.py check               # status table, then every problem; exit 1 if any
-    python tools/translations.py status              # the status table only; exit 1 on stale or missing
-    python tools/translations.py sync PAGE --lang LANG   # record: book/LANG/PAGE.md translates the current source
-    python tools/translations.py start PAGE --lang LANG  # begin a translation from a copy of the source page
-    python tools/translations.py diff PAGE --lang LANG   # what changed in the source since (needs git)
+    python -m tools.translations check               # status table, then every problem; exit 1 if any
+    python -m tools.translations status              # the status table only; exit 1 on stale or missing
+    python -m tools.translations sync PAGE --lang LANG   # record: book/LANG/PAGE.md translates the current source
+    python -m tools.translations start PAGE --lang LANG  # begin a translation from a copy of the source page
+    python -m tools.translations diff PAGE --lang LANG   # what changed in the source since (needs git)
 
-``python -m tools.translations`` is the same command. ``make translation-synced PAGE=linear_regression
+``make translation-synced PAGE=linear_regression
 LANG=en`` runs ``sync``; ``make check PAGE=<lang>/<name>`` runs the checks of one page (``page_problems``).
 """
 

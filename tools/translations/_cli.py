@@ -1,4 +1,4 @@
-"""The command line: ``python -m tools.translations`` (or ``python tools/translations.py``).
+"""The command line: ``python -m tools.translations``.
 
     check               the status table, then every problem; exit 1 if any
     status              the status table only; exit 1 on stale or missing
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(
-        prog="python tools/translations.py",
+        prog="python -m tools.translations",
         description="Keep the translations of the book in step with the source language.",
     )
     parser.add_argument("--root", type=Path, default=REPO, help="the book's root directory (default: this repository)")

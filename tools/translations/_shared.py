@@ -110,7 +110,7 @@ def missing_problem(source: str, lang: str, name: str) -> Problem:
     return Problem(
         "missing", page_rel(lang, name), None,
         f"missing: {page_rel(source, name)} has no {lang} translation.",
-        fix=f"python tools/translations.py start {name} --lang {lang} "
+        fix=f"python -m tools.translations start {name} --lang {lang} "
             f"(then translate it and run: make translation-synced PAGE={name} LANG={lang})",
     )
 

@@ -62,7 +62,7 @@ def staleness_problems(root: Path = REPO, langs: list[str] | None = None) -> lis
                 problems.append(missing_problem(source, lang, name))
             elif status.state == STALE:
                 if status.recorded:
-                    how = (f"bring it up to date with {page_rel(source, name)} (python tools/translations.py "
+                    how = (f"bring it up to date with {page_rel(source, name)} (python -m tools.translations "
                            f"diff {name} --lang {lang} shows what changed)")
                 else:
                     how = f"check that it translates {page_rel(source, name)} as it is now"
@@ -133,7 +133,7 @@ def sync(root: Path, page: str, lang: str, force: bool = False) -> str:
         raise UsageError(f"{page_rel(source, name)} does not exist; pages are {', '.join(page_names(root, source))}")
     if not tr.is_file():
         raise UsageError(f"{page_rel(lang, name)} does not exist; start it with: "
-                         f"python tools/translations.py start {name} --lang {lang}")
+                         f"python -m tools.translations start {name} --lang {lang}")
     problems = page_parity(root, name, lang)
     if problems and not force:
         raise UsageError(

@@ -11,7 +11,7 @@ records, in its front matter, which revision of its source page it translates::
 ``source_sha256`` is the start (12 hex digits or more) of the SHA-256 of the
 source file, with line endings read as ``\\n`` so that a Windows checkout
 (CRLF) hashes the same as a Linux one. The record is written by
-``python tools/translations.py sync`` (``make translation-synced``), never by hand.
+``python -m tools.translations sync`` (``make translation-synced``), never by hand.
 
 This extension, in the site of each translation (tools/build.py builds one per language),
 
@@ -42,7 +42,7 @@ DIGEST_WRITE = 12  # hex digits that `sync` writes
 
 CURRENT, STALE, MISSING = "current", "stale", "missing"
 
-# --- the rule, shared with tools/translations.py (no Sphinx below this line until setup) ---
+# --- the rule, shared with python -m tools.translations (no Sphinx below this line until setup) ---
 
 
 def source_digest(path: Path) -> str:
@@ -278,7 +278,7 @@ class TranslationStatusDirective(SphinxDirective):
                 para += nodes.literal(text=f"book/{lang}/{name}.md")
                 para += nodes.Text(f": {status_label(status.state)}, {status.reason}. ")
                 if status.state == MISSING:
-                    fix = f"python tools/translations.py start {name} --lang {lang}"
+                    fix = f"python -m tools.translations start {name} --lang {lang}"
                 else:
                     fix = f"make translation-synced PAGE={name} LANG={lang}"
                 para += nodes.literal(text=fix)
