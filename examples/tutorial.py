@@ -2,7 +2,7 @@
 
 The book's linear regression page fits the line H(x) = Wx + b to four points
 with one Dense layer and plain gradient descent. The command-line examples
-(linear_regression.py, tf1_session.py), tools/bench.py and the tests take the
+(linear_regression.py, tf1_session.py), tools/bench/ and the tests take the
 data, the settings and the training code from here, so they cannot drift apart.
 (The pages spell the same code out cell by cell, in each language, for the reader.)
 

@@ -9,7 +9,10 @@ import pytest
 from jupyter_cache import get_cache
 
 from tests.bookinfo import in_cache, languages, site_pages
-from tools import build
+from tools.build.execute import notebooks
+from tools.build.paths import REPO, Paths
+
+pytestmark = pytest.mark.book
 
 LOG_NOISE = re.compile(
     r"absl::InitializeLog|cudart_stub|oneDNN|cpu_feature_guard|I0000 |W0000 |E0000 |"
@@ -61,7 +64,7 @@ def test_every_page_ran_once_in_the_execution_pass_and_the_sites_reused_it(built
     cache_dir, logs = built.parent / ".jupyter_cache", built.parent / "logs"
     assert cache_dir.is_dir() and logs.is_dir(), f"{built.parent} has no execution cache or build logs"
     cache = get_cache(str(cache_dir))
-    for page in build.notebooks(languages()):
+    for page in notebooks(Paths.of(REPO), languages()):
         assert in_cache(cache, str(page)), f"{page}: its cached outputs do not match the page"
     for lang in languages():
         log = (logs / f"build-{lang}.log").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The build's execution pass and its fork server (tools/kernels.py), on a tiny scratch book.
+"""The build's execution pass (tools/build/execute.py) and its fork server (kernels.py), on a tiny scratch book.
 
 The server imports a light module here instead of TensorFlow, so that the tests stay fast: what
 they check (a fresh process and namespace per page, the preloaded module already there, failures
@@ -31,7 +31,9 @@ from sybil.example import SybilFailure
 
 from book_ext import book_examples
 from tests.bookinfo import in_cache, notebook_page
-from tools import build, kernels
+from tools.build import kernels
+from tools.build.execute import execute
+from tools.build.paths import Paths
 
 # A module nothing else in a kernel imports: if a page finds it loaded, the server preloaded it.
 PRELOADED = "colorsys"
@@ -129,23 +131,21 @@ def scratch(tmp_path, monkeypatch):
     checked = page("checked")
     checked = checked.replace(CHECKED_TITLE, CHECKED_TITLE + CHECKED_HEAD)
     (tmp_path / "book" / "ko" / "checked.md").write_text(checked + CHECKED_TAIL, encoding="utf-8")
-    monkeypatch.setattr(build, "ROOT", build.ROOT)  # use_root changes it; restored after the test
-    monkeypatch.setattr(build, "PRELOAD", PRELOAD)
     monkeypatch.delenv("MPLBACKEND", raising=False)  # as under `make book` (conftest.py sets Agg for Sybil)
-    build.use_root(tmp_path)
-    yield tmp_path
-    build.use_root(build.REPO)
+    return tmp_path
 
 
+@pytest.mark.kernel
 def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch, capsys):
     before = leftovers()
-    build.execute(["ko"], digest=DIGEST)
+    paths = Paths.of(scratch)
+    execute(paths, ["ko"], digest=DIGEST, preload=PRELOAD)
     # Each page's kernel was shut down and its client closed: an open client can hang this
     # process at exit, when the garbage collector closes the client's sockets.
     assert_nothing_left(before, "the execution pass")
     summary = capsys.readouterr().out
     assert "succeeded: 4, failed: book/ko/broken.md" in summary
-    cache = get_cache(str(build.CACHE))
+    cache = get_cache(str(paths.cache))
     seen = {}
     for record in cache.list_cache_records():
         nb = cache.get_cache_bundle(record.pk).nb
@@ -165,9 +165,9 @@ def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch
     assert not any(run["leftover"] for run in runs), "a page saw another page's variables"
     assert all(run["cwd"] == str(scratch / "book" / "ko") for run in runs), "kernels run in the page's folder"
     assert all(run["sigpipe_ignored"] for run in runs), "a kernel must handle SIGPIPE as a new Python process does"
-    times = json.loads((build.LOGS / "execute-times.json").read_text(encoding="utf-8"))
+    times = json.loads((paths.logs / "execute-times.json").read_text(encoding="utf-8"))
     assert set(times) == {f"book/ko/{name}.md" for name in ("index", "one", "two", "checked", "broken")}
-    log = (build.LOGS / "execute.log").read_text(encoding="utf-8")
+    log = (paths.logs / "execute.log").read_text(encoding="utf-8")
     assert "book/ko/broken.md: failed" in log and "boom" in log
     check_recorded_examples(scratch, cache)
 
@@ -246,6 +246,7 @@ def in_a_thread(job):
         return thread.submit(run).result()
 
 
+@pytest.mark.kernel
 def test_a_killed_launcher_takes_its_kernel_along_and_the_server_leaves_none(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
     before = leftovers()

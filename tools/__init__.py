@@ -1,3 +1,4 @@
-"""Maintenance tools of the book: python tools/build.py, python -m tools.translations (the package
-tools/translations/, also python -m tools.translations), python tools/bench.py. Installed with the
+"""Maintenance tools of the book: python -m tools.build (the package tools/build/: make book),
+python -m tools.translations (the package tools/translations/), python -m tools.bench (make bench),
+python tools/audit.py (make audit); cli.py holds what their command lines share. Installed with the
 repository (make venv: pip install -e .)."""

@@ -1,7 +1,7 @@
 """Lighthouse scores of every kind of page, in every language: `make audit`.
 
 Serves ``_build/html`` on 127.0.0.1 (compressed, as GitHub Pages serves it), runs Lighthouse
-(npm, pinned in package.json; installed with ``npm ci`` on first use) in Debian's Chromium, offline,
+(npm, pinned in package.json; installed with ``npm ci`` on first use) in the build's Chromium, offline,
 on the root page and on each language's landing page, a chapter with figures and math, the
 explorer's page, the search page and the glossary: the desktop preset for performance,
 accessibility, best practices and SEO, the mobile preset for performance. It writes the scores
@@ -79,11 +79,15 @@ def ensure_lighthouse() -> None:
 
 
 def chromium() -> str:
-    from tools.build import CHROMIUM
+    """The build's Chromium (tools/build/chromium.py), for Lighthouse; none is one error line."""
+    from tools.build import BuildError
+    from tools.build.chromium import executable
 
-    if not Path(CHROMIUM).exists():
-        fail(f"{CHROMIUM} not found: apt-get install --no-install-recommends chromium fonts-noto-cjk")
-    return str(CHROMIUM)
+    try:
+        return str(executable())
+    except BuildError as error:
+        fail(str(error))
+        raise  # not reached: fail() exits
 
 
 def audited_pages(langs: list[str]) -> list[str]:

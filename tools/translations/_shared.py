@@ -83,7 +83,7 @@ def page_rel(lang: str, name: str) -> str:
 def toc_files(root: Path) -> list[str]:
     """The pages of _toc.yml in reading order, root first, as names under book/<lang>/.
 
-    One list serves every language: each language's site is built from it (tools/build.py).
+    One list serves every language: each language's site is built from it (tools/build/sites.py).
     """
     found: list[str] = []
 

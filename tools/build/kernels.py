@@ -1,14 +1,14 @@
 """Jupyter kernels that start with TensorFlow already imported: a fork server for the build.
 
-Importing TensorFlow takes seconds, and every page of every language imports it again in its
-own kernel: about 40 % of the time the pages take as plain scripts. The build's execution pass
-(tools/build.py) starts one **fork server** instead, a process that imports the heavy modules
+Importing TensorFlow is slow, and every page of every language would import it again in its
+own kernel: much of the time the pages take as plain scripts. The build's execution pass
+(execute.py) starts one **fork server** instead, a process that imports the heavy modules
 once and then waits. Each page still gets a kernel of its own, a fresh ``ipykernel`` in a fresh
 process with a fresh namespace; that process is a ``fork()`` of the server, so the modules are
 already in memory (shared copy-on-write) and nothing the server imported has run any code of a
 page. What the page's code sees is what ``import tensorflow`` gives in a new process.
 
-Two roles, one module (``python -m tools.kernels``):
+Two roles, one module (``python -m tools.build.kernels``):
 
 ``serve SOCKET [MODULE ...]``
     The fork server. It imports the modules (``PRELOAD`` by default), listens on the Unix socket ``SOCKET`` and prints
@@ -16,7 +16,7 @@ Two roles, one module (``python -m tools.kernels``):
     kernel ends it sends the exit status. It exits when its standard input closes (the build
     ended), killing any kernel still running.
 ``kernel SOCKET [ipykernel arguments]``
-    What ``jupyter_client`` launches as the kernel (see ``kernel_manager``): a small process,
+    What ``jupyter_client`` launches as the kernel (``ForkServer`` writes its kernelspec): a small process,
     without TensorFlow, that asks the server for a kernel with these arguments, this working
     directory and this environment, passes on the signals it receives (interrupt, terminate),
     and exits with the kernel's status. ``jupyter_client`` manages it as it would manage the
@@ -38,9 +38,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
+
+from tools.build import BuildError
 
 # What every kernel imports first on the pages that use it (TensorFlow imports matplotlib.pyplot too).
 PRELOAD = ("numpy", "tensorflow", "keras", "ipykernel.kernelapp")
+# The name of the fork server's kernelspec (ForkServer.kernel_manager).
+KERNEL_NAME = "book-forked-python3"
 # The plotting backend ipykernel gives a kernel (kernelapp.IPKernelApp.init_gui_pylab).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -166,7 +171,12 @@ def kernel(path: str, argv: list[str]) -> int:
 
 
 class ForkServer:
-    """The fork server, running for the ``with`` block; ``kernel_manager()`` makes its kernels."""
+    """The fork server, running for the ``with`` block; ``kernel_manager()`` makes its kernels.
+
+    Its kernels are an ordinary kernelspec, ``KERNEL_NAME``, in a folder of its own (next to the
+    server's socket) that only the server's kernel managers search: jupyter_client launches the
+    ``kernel`` role with the connection file, as it would launch ipykernel.
+    """
 
     def __init__(self, log, preload: tuple[str, ...] = PRELOAD) -> None:
         self.log = log
@@ -176,39 +186,56 @@ class ForkServer:
         # A short path of its own: a Unix socket's path may not be longer than about 100 bytes.
         self.socket_dir = Path(tempfile.mkdtemp(prefix="book-kernels-"))
         self.socket_path = self.socket_dir / "socket"
+        self.kernel_dirs = [str(self.socket_dir / "kernels")]
+        write_kernelspec(self.socket_dir / "kernels" / KERNEL_NAME, self.socket_path)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tools.kernels", "serve", str(self.socket_path), *self.preload],
+            [sys.executable, "-m", "tools.build.kernels", "serve", str(self.socket_path), *self.preload],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
         )
-        line = self.process.stdout.readline().strip()
+        line = self._pipes()[1].readline().strip()
         if line != "ready":
             self.process.kill()
-            shutil.rmtree(self.socket_dir, ignore_errors=True)
-            raise RuntimeError(f"the kernel fork server did not start (it said {line!r}); see the log")
+            self._stop()
+            raise BuildError(f"the kernel fork server did not start (it said {line!r}); see the execution log")
         return self
 
     def __exit__(self, *exc) -> None:
-        self.process.stdin.close()  # the server's signal to stop
+        self._stop()
+
+    def _pipes(self) -> tuple[IO[str], IO[str]]:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None  # both are pipes (Popen above)
+        return stdin, stdout
+
+    def _stop(self) -> None:
+        stdin, stdout = self._pipes()
+        stdin.close()  # the server's signal to stop
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()
+        stdout.close()
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def kernel_manager(self):
-        """A jupyter_client KernelManager for the python3 kernel that this server forks."""
-        from jupyter_client.kernelspec import KernelSpec
+        """A jupyter_client KernelManager for a kernel that this server forks."""
+        from jupyter_client.kernelspec import KernelSpecManager
         from jupyter_client.manager import KernelManager
 
-        manager = KernelManager(kernel_name="python3")
-        manager._kernel_spec = KernelSpec(
-            argv=[sys.executable, "-m", "tools.kernels", "kernel", str(self.socket_path),
-                  "-f", "{connection_file}"],
-            display_name="Python 3 (ipykernel)", language="python",
-        )
-        return manager
+        specs = KernelSpecManager(kernel_dirs=self.kernel_dirs, ensure_native_kernel=False)
+        return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+
+
+def write_kernelspec(folder: Path, socket_path: Path) -> None:
+    """The kernelspec of the fork server's kernels: the ``kernel`` role, asking the server at ``socket_path``."""
+    folder.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "tools.build.kernels", "kernel", str(socket_path), "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel, forked)",
+        "language": "python",
+    }
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args[1], tuple(args[2:]) or PRELOAD)
     if len(args) >= 2 and args[0] == "kernel":
         return kernel(args[1], args[2:])
-    print("usage: python -m tools.kernels serve SOCKET [MODULE ...] | kernel SOCKET [ipykernel arguments]",
+    print("usage: python -m tools.build.kernels serve SOCKET [MODULE ...] | kernel SOCKET [ipykernel arguments]",
           file=sys.stderr)
     return 2
 
