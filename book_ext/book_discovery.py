@@ -6,7 +6,7 @@ the language sites live under it as ``<lang>/``. With an address, each language'
 
 - ``html_baseurl`` = ``<address><lang>/``, so every page names its canonical URL;
 - ``sitemap.xml`` (sphinx-sitemap), every page with its counterparts in the other languages
-  (``xhtml:link rel="alternate" hreflang``); ``tools/build.py`` lists each in ``robots.txt``;
+  (``xhtml:link rel="alternate" hreflang``); ``tools/build/root_page.py`` lists each in ``robots.txt``;
 - absolute ``og:url`` and ``og:image``.
 
 Without one (a local build with no GitHub remote) the site has no sitemap, and the build says so
@@ -75,8 +75,8 @@ def configure(app: Sphinx, config: Config) -> None:
     config.ogp_type = "article"
     config.ogp_social_cards = {"enable": False}  # its cards draw Hangul with a font that has none
     config.sitemap_excludes = ["search.html", "genindex.html"]
-    address = address_of(config, app.srcdir)
-    app.book_site_address = address
+    address = address_of(config, str(app.srcdir))
+    setattr(app, "book_site_address", address)  # noqa: B010 -- read by book_i18n's alternates
     if address is None:
         # sphinx-sitemap warns when it has no address; the line below says why instead.
         config.suppress_warnings = [*config.suppress_warnings, "sitemap.configuration"]
@@ -175,7 +175,7 @@ def setup(app: Sphinx) -> dict:
 
 
 def root_address(root: Path, config: dict) -> str | None:
-    """The address of the published sites for ``tools/build.py`` (the root page, robots.txt):
+    """The address of the published sites for ``tools/build/root_page.py`` (the root page, robots.txt):
     the same as each site's, read from _config.yml's settings instead of Sphinx's."""
     settings = config.get("sphinx", {}).get("config", {})
     return address_from(settings.get("book_site_url", ""), settings.get("book_repository_url", ""), str(root))

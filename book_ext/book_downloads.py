@@ -1,6 +1,6 @@
 """The book to take away: a PDF and an offline bundle per language, offered by the site.
 
-tools/build.py makes both after each language's site is built, and copies them into the
+tools/build/downloads.py makes both after each language's site is built, and copies them into the
 site's ``_downloads/`` (published with the site):
 
 - ``<book>-<lang>.pdf``: the language's book as one HTML page (Sphinx's ``singlehtml``
@@ -11,7 +11,7 @@ site's ``_downloads/`` (published with the site):
 This extension
 
 - in the site (``html`` builder): adds both files to the theme's download menu on every page
-  (the ``download-buttons`` group of ``header_buttons``, after the theme built it), and
+  (through theme_buttons.py, the one module that knows the theme's structure), and
   provides the directive ``{book-downloads}``, the two links for the landing page; on the
   search page, turns off the result summaries when the site is read from ``file://``, where
   Sphinx's search cannot fetch them;
@@ -27,7 +27,6 @@ Link texts come from the ``book`` message catalog (locale/<lang>/LC_MESSAGES/boo
 from __future__ import annotations
 
 import html
-import importlib
 
 from docutils import nodes
 from sphinx import addnodes
@@ -35,6 +34,9 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
+
+from . import theme_buttons
+from .book_notebooks import build_date, long_date, version_of
 
 _ = get_translation("book")
 
@@ -73,23 +75,15 @@ def entries(lang: str) -> list[dict]:
 
 
 def add_download_buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """After the theme made its download menu (priority 501): the PDF and the bundle in it."""
+    """After the theme made its download menu: the PDF and the bundle in it (theme_buttons.py)."""
     if app.builder.name == PRINT_BUILDER:
         return
     lang = app.config.language
-    buttons = context.get("header_buttons") or []
-    group = next((b for b in buttons if b.get("label") == "download-buttons"), None)
-    if group is None:
-        return
     for entry in entries(lang):
-        group["buttons"].append({
-            "type": "link",
-            "url": href(pagename, lang, entry["kind"]),
-            "text": entry["text"],
-            "tooltip": entry["tooltip"],
-            "icon": entry["icon"],
-            "label": entry["label"],
-        })
+        added = theme_buttons.add_download(context, url=href(pagename, lang, entry["kind"]), text=entry["text"],
+                                           tooltip=entry["tooltip"], icon=entry["icon"], label=entry["label"])
+        if not added:
+            return
 
 
 class book_downloads(nodes.General, nodes.Element):
@@ -143,11 +137,6 @@ def chapters(env, docname: str) -> list[str]:
 
 def front_matter(app: Sphinx) -> str:
     """The first pages of the PDF: the title page, then the contents (linked; the PDF's bookmarks have pages)."""
-    # The book's extensions are loaded as a package (Jupyter Book's local_extensions) or, from
-    # tools/build.py, as modules of _ext.
-    notebooks = importlib.import_module(f"{__package__}.book_notebooks" if __package__ else "book_notebooks")
-    build_date, long_date, version_of = notebooks.build_date, notebooks.long_date, notebooks.version_of
-
     config, env = app.config, app.env
     line = _("Built on {date} with TensorFlow {tf} and Keras {keras}; every output in it was executed by that build.")
     built = line.format(date=long_date(build_date(), config.language), tf=version_of("tensorflow"),
@@ -227,7 +216,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("book-downloads", BookDownloads)
     app.add_builder(PrintBuilder, override=True)
     app.connect("builder-inited", add_print_stylesheet)
-    app.connect("html-page-context", add_download_buttons, priority=700)
+    app.connect("html-page-context", add_download_buttons, priority=theme_buttons.AFTER_THEME)
     app.connect("html-page-context", add_front_matter, priority=700)
     app.connect("html-page-context", search_from_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -3,7 +3,7 @@
 TensorFlow prints its start-up messages (oneDNN, CPU features, ...) on stderr, which would land
 on the pages and in the tests' output. Importing this module sets the variables in this
 process's environment unless they are already set, and every process it starts (the
-build's kernels, the tests' subprocesses) inherits them. tools/build.py and conftest.py import
+build's kernels, the tests' subprocesses) inherits them. The build (tools/build/) and conftest.py import
 it before anything imports TensorFlow; a test that builds a subprocess environment from
 scratch uses ``environ()``.
 """

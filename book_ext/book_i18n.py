@@ -1,11 +1,11 @@
 """One site per language: the chrome in the site's language, and a switch to the same page in the others.
 
-The book is built once per language (tools/build.py): the site of ``book/<lang>/`` has
+The book is built once per language (tools/build/sites.py): the site of ``book/<lang>/`` has
 Sphinx's ``language`` set to ``<lang>``, so Sphinx, the theme and the extensions speak it
 wherever their catalogs do. This extension
 
 - registers the book's own message catalogs (``locale/<lang>/LC_MESSAGES/``, compiled by
-  tools/build.py into a ``locale_dirs`` folder): ``book`` for the book's extensions and the
+  tools/build/catalogs.py into a ``locale_dirs`` folder): ``book`` for the book's extensions and the
   settings whose text has no catalog (the search placeholder, myst-nb's code toggle), and
   ``booktheme`` ahead of sphinx-book-theme's own (whose Korean "By" reads "으로");
   pydata-sphinx-theme's strings, which it ships in no Korean, come from the ``sphinx``
@@ -39,6 +39,8 @@ _ = get_translation(CATALOG)
 # Strings of other packages that the book supplies through its own catalog ("book"),
 # set as those packages' settings once the language is known.
 THEME_SEARCH_PLACEHOLDER = "Search this book..."
+# The themes whose option ``search_bar_text`` it is (another theme warns of an unknown option).
+SEARCH_BAR_THEMES = ("sphinx_book_theme", "pydata_sphinx_theme")
 CODE_PROMPT_SHOW = "Show code cell {type}"
 CODE_PROMPT_HIDE = "Hide code cell {type}"
 # The column headers of myst-nb's execution table (myst_nb/ext/execution_tables.py), in order.
@@ -103,7 +105,8 @@ def alternates(app: Sphinx, pagename: str, links: list[dict]) -> str:
 
 def set_translated_settings(app: Sphinx, config: Config) -> None:
     """Settings whose text the packages do not translate, from the book's catalog."""
-    config.html_theme_options = {**config.html_theme_options, "search_bar_text": _(THEME_SEARCH_PLACEHOLDER)}
+    if config.html_theme in SEARCH_BAR_THEMES:
+        config.html_theme_options = {**config.html_theme_options, "search_bar_text": _(THEME_SEARCH_PLACEHOLDER)}
     config.nb_code_prompt_show = _(CODE_PROMPT_SHOW)
     config.nb_code_prompt_hide = _(CODE_PROMPT_HIDE)
     entry = language_entries(config).get(site_language(config))

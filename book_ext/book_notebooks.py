@@ -36,6 +36,7 @@ import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 import nbformat
 from babel.core import UnknownLocaleError
@@ -43,10 +44,12 @@ from babel.dates import format_date
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.domains.std import StandardDomain
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from . import theme_buttons
 from .book_notebook_markdown import notebook_markdown
 
 logger = logging.getLogger(__name__)
@@ -83,7 +86,10 @@ def github_repo(url: str) -> tuple[str, str] | None:
     return (match["org"], match["repo"]) if match else None
 
 
+@functools.cache
 def git_origin(srcdir: str) -> str:
+    """The URL of the git remote ``origin`` of the checkout holding ``srcdir``, or "". Asked once per folder and
+    process: the Colab links and the site's address (book_discovery) both need it."""
     try:
         result = subprocess.run(["git", "remote", "get-url", "origin"], cwd=srcdir, capture_output=True,
                                 text=True, check=False, timeout=10)
@@ -114,7 +120,7 @@ def check_config(app: Sphinx, config: Config) -> None:
     if not config.book_pages_branch:
         raise ConfigError("book_pages_branch must name the branch that holds the published site")
     repo, why = find_repository(config.book_repository_url, dict(os.environ), git_origin(app.srcdir))
-    app.env_book_repository = repo  # read by colab_url
+    setattr(app, "env_book_repository", repo)  # noqa: B010 -- read by colab_url and source_url
     if repo is None:
         logger.info("[book_notebooks] no 'Open in Colab' links: %s", why)
     else:
@@ -230,7 +236,7 @@ def title_of(app: Sphinx, quote: str, role: str, target: str) -> str | None:
     language's quotation marks (``quote``: "“{title}”"), as running text needs them without a link."""
     target, title = target.strip(), None
     if role in ("ref", "numref"):
-        found = app.env.get_domain("std").labels.get(target.lower())
+        found = cast(StandardDomain, app.env.get_domain("std")).labels.get(target.lower())
         title = found[2] if found and found[2] else None
     elif role == "doc":
         node = app.env.titles.get(target.lstrip("/").removesuffix(".md"))
@@ -244,7 +250,7 @@ def write_notebook(app: Sphinx, pagename: str) -> dict | None:
     executed = executed_notebook(app, pagename)
     if executed is not None:
         nb = nbformat.read(executed, as_version=4)
-        if getattr(nb_config, "execution_mode", None) == "cache":
+        if nb_config is not None and getattr(nb_config, "execution_mode", None) == "cache":
             nb = merge_cached_outputs(nb, nb_config.execution_cache_path)
     else:
         import jupytext
@@ -284,7 +290,7 @@ def long_date(day: dt.date, lang: str) -> str:
 def stamp(lang: str, exec_data: dict | None) -> dict:
     """What the footer template book-stamp.html says: versions, and when the page was executed."""
     executed = bool(exec_data and exec_data.get("succeeded") and exec_data.get("mtime"))
-    day = dt.datetime.fromtimestamp(exec_data["mtime"], dt.UTC).date() if executed else build_date()
+    day = dt.datetime.fromtimestamp(exec_data["mtime"], dt.UTC).date() if exec_data and executed else build_date()
     if executed:
         sentence = _("The outputs on this page were produced by TensorFlow {tf} and Keras {keras} on {date}.")
     else:
@@ -301,7 +307,7 @@ def add_notebook(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is None or not offers_notebook(app, pagename):
         return
     context["book_stamp"] = stamp(app.config.language, write_notebook(app, pagename))
-    context["ipynb_source"] = f"{pagename}.ipynb"
+    theme_buttons.offer_notebook(context, f"{pagename}.ipynb")
 
 
 def offers_notebook(app: Sphinx, docname: str) -> bool:
@@ -323,7 +329,7 @@ def source_url(app: Sphinx, docname: str) -> str | None:
 def buttons(app: Sphinx, docname: str) -> list[dict]:
     """The buttons under the title of ``docname``: Colab and GitHub where the repository is known."""
     up = "../" * docname.count("/")
-    found = []
+    found: list[dict[str, object]] = []
     colab = colab_url(app, docname)
     if colab:
         found.append({"text": _("Run in Google Colab"), "url": colab, "image": f"{up}_static/images/logo_colab.png"})
@@ -357,5 +363,5 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("book_notebook_exclude", [], "html", [list])
     app.connect("config-inited", check_config)
     app.connect("doctree-resolved", insert_buttons)
-    app.connect("html-page-context", add_notebook, priority=400)
+    app.connect("html-page-context", add_notebook, priority=theme_buttons.BEFORE_THEME)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

@@ -30,22 +30,18 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-_reported: set[str] = set()
-
-
 def is_remote(uri: str) -> bool:
     return uri.startswith(("http://", "https://", "//"))
 
 
 def warn_about_remote_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """One warning per asset from another site, located at the first page that loads it."""
     for key in ("script_files", "css_files"):
         for asset in context.get(key, []):
             uri = str(getattr(asset, "filename", asset) or "")
-            if is_remote(uri) and uri not in _reported:
-                _reported.add(uri)
-                logger.warning(
-                    "[book_offline] %s loads %s from another site; the book must work offline", pagename, uri
-                )
+            if is_remote(uri):
+                logger.warning("[book_offline] %s is loaded from another site; the book must work offline", uri,
+                               location=(pagename, None), once=True)
 
 
 FONTAWESOME = Path("_static") / "scripts" / "fontawesome.js"
@@ -106,7 +102,7 @@ SOLID_FACE = re.compile(
 def icon_glyphs(outdir: Path, css: str) -> set[int]:
     """Code points of the icon font that the site can draw: literal icons in its stylesheets,
     and the glyphs of the fa-<name> classes its pages name."""
-    needed = set()
+    needed: set[int] = set()
     for sheet in outdir.glob("_static/**/*.css"):
         needed.update(ord(ch) for ch in PRIVATE_USE.findall(sheet.read_text(encoding="utf-8", errors="ignore")))
     used = used_icon_names(outdir)

@@ -3,8 +3,8 @@
 A page is read with the parser the build uses: myst-parser's markdown-it parser
 (``create_md_parser``, with the ``parse.myst_enable_extensions`` of ``_config.yml``), and
 code-cell and directive options the way myst-nb reads them (``parse_directive_text``). Its
-tokens carry ``.map`` line ranges; the inline rules are watched while they run, so that
-every span (inline code, a role, math, a link target) is known by line and column.
+tokens carry ``.map`` line ranges; the inline rules report what they consume (inline_spans.py), so
+that every span (inline code, a role, math, a link target) is known by line and column.
 ``read_page`` gives a ``Page``:
 
 - ``front_matter``: the YAML front matter as a dict;
@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from book_ext import inline_spans
 
 # The MyST syntax of _config.yml (parse.myst_enable_extensions); read_page may be given another.
 EXTENSIONS = ("dollarmath", "amsmath", "colon_fence", "deflist", "substitution")
@@ -146,53 +148,17 @@ class Page:
 
 # --- the parser -------------------------------------------------------------------------
 
-_spans: list | None = None  # while an inline text is read: (rule, start, end, label end or None)
-
-
-def _watched(name: str, rule):
-    """An inline rule that reports the span it consumed."""
-
-    def run(state, silent: bool) -> bool:
-        start = state.pos
-        label_end = None
-        if not silent and _spans is not None and name in ("link", "image"):
-            at = start + (1 if name == "image" else 0)
-            if state.src.startswith("[", at):
-                label_end = state.md.helpers.parseLinkLabel(state, at, True)
-        found = rule(state, silent)
-        if found and not silent and _spans is not None:
-            _spans.append((name, start, state.pos, label_end))
-        return found
-
-    return run
-
-
 @functools.cache
 def parser(extensions: tuple[str, ...] = EXTENSIONS):
-    """myst-parser's markdown-it parser, blocks only (inline text is read by ``_inline``)."""
+    """myst-parser's markdown-it parser, blocks only (inline text is read by ``inline_spans.read_inline``)."""
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
     md = create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
-    ruler = md.inline.ruler
-    for rule in ruler.__rules__:
-        rule.fn = _watched(rule.name, rule.fn)
-    ruler.__cache__ = None
-    md.disable("inline")  # the core rule; ``_inline`` runs the inline parser itself
+    md.use(inline_spans.watch_inline_rules)
+    md.disable("inline")  # the core rule; ``read_inline`` runs the inline parser itself
     return md
-
-
-def _inline(md, text: str, env: dict) -> tuple[list, list]:
-    """The inline tokens of ``text`` and the spans the inline rules consumed."""
-    global _spans
-    outer, _spans = _spans, []
-    try:
-        tokens: list = []
-        md.inline.parse(text, md, env, tokens)
-        return tokens, _spans
-    finally:
-        _spans = outer
 
 
 class _Directive:
@@ -256,7 +222,7 @@ class _Reader:
 
     def inline(self, text: str, first_line: int, env: dict) -> None:
         """Read an inline text (a paragraph, a heading, a table cell) that starts at ``first_line``."""
-        tokens, spans = _inline(self.md, text, env)
+        tokens, spans = inline_spans.read_inline(self.md, text, env)
         line_starts = [0]
         for line in text.split("\n")[:-1]:
             line_starts.append(line_starts[-1] + len(line) + 1)
@@ -268,8 +234,10 @@ class _Reader:
         for name, start, end, label_end in spans:
             if name in NOT_PROSE_RULES:
                 blanks.append((start, end))
-            elif name in ("link", "image") and label_end is not None and label_end > 0:
-                blanks.append((label_end, end))
+            elif name in ("link", "image") and label_end is not None:
+                blanks.append((label_end, end))  # ``](target)``
+                if name == "image":  # an image's alt text is prose, its ``![`` is not
+                    blanks.append((start, start + 2))
         columns = {}
         for k, line in enumerate(text.split("\n")):
             lineno = first_line + k

@@ -12,8 +12,9 @@ so this extension registers one search language for ``ko`` that handles both:
   that contains it; a longer stem matches an indexed word or stem exactly, or as a part
   of one (Sphinx's search matches a query word of three or more characters inside longer
   index words).
-- Latin script: English stop words and the Porter stemmer, exactly as Sphinx's English
-  search does, so "predictions" finds "prediction".
+- Latin script: English stop words and stemmer, exactly as Sphinx's English search does, so
+  "predictions" finds "prediction"; in JavaScript, Sphinx's English stemmer, which leaves Hangul
+  words alone (english_stemmer_js.py).
 
 Known limit: a query stem of one syllable (``값`` from ``값을``) is kept with its particle,
 because stripping it would make two-syllable nouns ending in a particle-like syllable
@@ -25,12 +26,12 @@ from __future__ import annotations
 import json
 import re
 
-import snowballstemmer
 from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
-from sphinx.search.en import english_stopwords, js_porter_stemmer
+from sphinx.search.en import SearchEnglish
 
 from .book_languages import HANGUL
+from .english_stemmer_js import stemmer_keeping
 
 # Particles (조사) and a few frequent endings, removed from the end of a Hangul word.
 # At most one is removed: the longest that matches, and only if two syllables remain.
@@ -114,33 +115,17 @@ var splitQuery = function(query) {
 """.replace("@SUFFIXES@", json.dumps(SUFFIXES, ensure_ascii=False)).replace("@MIN_STEM@", str(MIN_STEM))
 JS_SPLITTER = JS_SPLITTER.replace("@HANGUL@", JS_HANGUL)
 
-_PORTER_HEAD = "var Stemmer = function"
-if _PORTER_HEAD not in js_porter_stemmer:  # pragma: no cover - guards a Sphinx upgrade
-    raise RuntimeError("sphinx.search.en.js_porter_stemmer changed; update book_search_ko.py")
-
-JS_STEMMER = (
-    js_porter_stemmer.replace(_PORTER_HEAD, "var PorterStemmer = function", 1)
-    + """
-/* Hangul words are stemmed by splitQuery; everything else by the Porter stemmer. */
-var Stemmer = function() {
-  const porter = new PorterStemmer();
-  this.stemWord = function(word) {
-    return /[@HANGUL@]/.test(word) ? word : porter.stemWord(word);
-  };
-};
-""".replace("@HANGUL@", JS_HANGUL)
-)
-
 
 class SearchKorean(SearchLanguage):
     lang = "ko"
     language_name = "Korean"
-    stopwords = english_stopwords
+    stopwords = SearchEnglish.stopwords
     js_splitter_code = JS_SPLITTER
-    js_stemmer_code = JS_STEMMER
 
     def init(self, options: dict[str, str]) -> None:
-        self.stemmer = snowballstemmer.stemmer("porter")
+        self.english = SearchEnglish(options)
+        # Hangul words are stemmed by splitQuery; every other word as in English.
+        self.js_stemmer_code = stemmer_keeping(f"[{JS_HANGUL}]")
 
     def split(self, input: str) -> list[str]:
         terms: list[str] = []
@@ -155,7 +140,7 @@ class SearchKorean(SearchLanguage):
     def stem(self, word: str) -> str:
         if re.search(f"[{HANGUL}]", word):
             return word
-        return self.stemmer.stemWord(word.lower())
+        return self.english.stem(word)
 
 
 def setup(app: Sphinx) -> dict:

@@ -13,7 +13,7 @@ source file, with line endings read as ``\\n`` so that a Windows checkout
 (CRLF) hashes the same as a Linux one. The record is written by
 ``python -m tools.translations sync`` (``make translation-synced``), never by hand.
 
-This extension, in the site of each translation (tools/build.py builds one per language),
+This extension, in the site of each translation (tools/build/sites.py builds one per language),
 
 - puts a notice at the top of a translated page whose source changed since (or that records
   no source revision at all), in the site's language, linking to the source page in the

@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -380,49 +378,20 @@ def check_learning_rate_explorer(tab, lang: str, shot: str) -> None:
     tab.assert_clean()
 
 
-def test_extension_loads_the_explorer_only_on_pages_that_have_one(tmp_path):
-    """book_ext/book_explorer.py on a tiny book of two pages, the _static/ lists as Jupyter Book 1 sets them."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        "extensions = ['book_ext.book_explorer']\n"
-        f"html_static_path = [{str(STATIC)!r}]\n"
-        "html_js_files = ['book.js', 'gd_explorer.js']\n"
-        "html_css_files = ['book.css', 'gd_explorer.css']\n",
-        encoding="utf-8",
-    )
-    (src / "index.rst").write_text(
-        'Explorer\n========\n\n.. toctree::\n\n   other\n\n.. raw:: html\n\n   <div class="gd-explorer"></div>\n',
-        encoding="utf-8",
-    )
-    (src / "other.rst").write_text("Other\n=====\n\nNo explorer here.\n", encoding="utf-8")
-    out = tmp_path / "html"
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", "-E", str(src), str(out)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    index, other = ((out / name).read_text(encoding="utf-8") for name in ("index.html", "other.html"))
-    assert '<script defer="defer" src="_static/gd_explorer.js' in index
-    assert 'href="_static/gd_explorer.css' in index
-    assert "gd_explorer" not in other
-    assert "_static/book.js" in other and "_static/book.css" in other
-    assert (out / "_static" / "gd_explorer.js").exists()
-
-
 # ---- the built pages -------------------------------------------------------------------------
 
 
 def built_page(lang: str, page: str) -> str:
-    """The page's path in the built site: one site per language, or the book/<lang>/ layout."""
-    for rel in (f"{lang}/{page}.html", f"book/{lang}/{page}.html"):
-        if (BUILD_HTML / rel).exists():
-            return rel
-    pytest.fail(f"{page}.html of {lang} was not built under {BUILD_HTML}")
+    """The page's path in the built site, which is one site per language: <lang>/<page>.html."""
+    rel = f"{lang}/{page}.html"
+    if not (BUILD_HTML / rel).is_file():
+        pytest.fail(f"{rel} was not built under {BUILD_HTML}")
+    return rel
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
+@pytest.mark.browser
 def test_built_learning_rate_page_explorer_agrees_with_numpy(tab, built, lang):
     rel = built_page(lang, "learning_rate")
     tab.open(rel)
@@ -433,6 +402,8 @@ def test_built_learning_rate_page_explorer_agrees_with_numpy(tab, built, lang):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
+@pytest.mark.browser
 def test_built_sgd_page_explorer_agrees_with_numpy_for_every_batch_size(tab, built, lang):
     tab.open(built_page(lang, "sgd"))
     explorer = Explorer(tab)
@@ -458,13 +429,13 @@ def test_built_sgd_page_explorer_agrees_with_numpy_for_every_batch_size(tab, bui
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_built_pages_load_the_explorer_only_where_it_is(built, lang):
-    site = (BUILD_HTML / built_page(lang, "learning_rate")).parent
-    names = sorted(p.stem for p in site.glob("*.html"))
-    assert set(EXPLORER_PAGES) <= set(names)
+    names = sorted(p.stem for p in (built / lang).glob("*.html"))
+    assert set(EXPLORER_PAGES) <= set(names), f"{lang}/: {names}"
     for name in names:
-        rel = (site / f"{name}.html").relative_to(BUILD_HTML).as_posix()
-        html = (BUILD_HTML / rel).read_text(encoding="utf-8")
+        rel = f"{lang}/{name}.html"
+        html = (built / rel).read_text(encoding="utf-8")
         has = 'class="gd-explorer"' in html
         assert has == (name in EXPLORER_PAGES), f"{rel}: explorer {'present' if has else 'missing'}"
         assert ("gd_explorer.js" in html) == has, f"{rel}: gd_explorer.js {'missing' if has else 'loaded'}"
@@ -481,6 +452,8 @@ FOCUSED = """() => {
 }"""
 
 
+@pytest.mark.book
+@pytest.mark.browser
 def test_keyboard_alone_reaches_and_drives_the_explorer_with_a_visible_focus(tab):
     """From the top of the page, Tab alone reaches the learning-rate slider; the arrow keys, a typed
     rate and the End key change what the explorer shows; every control shows where the focus is;

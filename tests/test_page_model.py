@@ -87,7 +87,7 @@ def test_prose_keeps_columns_and_drops_what_is_not_prose():
     assert "example" not in prose[20] and "항목" in prose[20]
     assert prose[22].strip() == "풀이" and "안쪽 문장과" in prose[25] and "sgd" not in prose[25]
     assert prose[39].strip() == "에 대한 비용"  # a caption is prose, its math is not
-    assert prose[44].strip() == "![그림 설명"
+    assert prose[44].strip() == "그림 설명"  # an image's alt text is prose, its markup is not
 
 
 def test_plain_markdown_drops_labels_and_reference_roles():
@@ -128,3 +128,11 @@ def test_an_admonition_title_with_spaces_is_read_whole():
         "더 알아보기: 케라스 모델이 닿지 않은 까닭", ":class: dropdown\n\n본문입니다.\n")
     assert argument == "더 알아보기: 케라스 모델이 닿지 않은 까닭"
     assert options == {"class": "dropdown"} and body == ["본문입니다."]
+
+
+def test_an_image_alt_text_is_prose_without_its_markup_its_math_or_its_code():
+    """markdown-it reads an alt text as a text of its own: its spans are placed at the file's columns."""
+    text = "앞 ![그림 $x$ 와 `c` 설명](a.png) 뒤\n"
+    ((_line, prose),) = parse_page(text).prose
+    assert prose.split() == ["앞", "그림", "와", "설명", "뒤"]
+    assert prose.index("설명") == text.index("설명")

@@ -99,6 +99,7 @@ def inflected_only(soup_of, names=None) -> dict[str, set[str]]:
 # --- one site per language ------------------------------------------------------------------
 
 
+@pytest.mark.book
 def test_every_language_has_its_own_complete_site(built):
     names = {lang: {p.relative_to(BOOK / lang).as_posix() for p in (BOOK / lang).rglob("*.md")}
              for lang in languages()}
@@ -112,6 +113,7 @@ def test_every_language_has_its_own_complete_site(built):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_each_site_lists_only_its_own_pages_and_searches_only_them(soup_of, built, lang):
     soup = soup_of(f"{lang}/index.html")
     nav = soup.select_one("nav.bd-docs-nav")
@@ -123,6 +125,7 @@ def test_each_site_lists_only_its_own_pages_and_searches_only_them(soup_of, buil
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_figure_numbers_start_at_one_in_every_site(soup_of, lang):
     numbers = []
     for name in toc_pages():
@@ -136,6 +139,7 @@ def test_figure_numbers_start_at_one_in_every_site(soup_of, lang):
         assert not any(HANGUL.search(n) for n in numbers), numbers
 
 
+@pytest.mark.book
 def test_root_page_offers_every_language(soup_of, built):
     soup = soup_of("index.html")
     for lang in languages():
@@ -147,11 +151,13 @@ def test_root_page_offers_every_language(soup_of, built):
 
 
 @pytest.mark.parametrize("rel", site_pages())
+@pytest.mark.book
 def test_html_lang_is_the_site_language(soup_of, rel):
     assert soup_of(rel).html.get("lang") == lang_of(rel)
 
 
 @pytest.mark.parametrize("rel", site_pages())
+@pytest.mark.book
 def test_hreflang_alternates_are_complete_and_exist(soup_of, built, rel):
     soup = soup_of(rel)
     links = soup.select('head link[rel="alternate"][hreflang]')
@@ -176,6 +182,7 @@ def test_hreflang_alternates_are_complete_and_exist(soup_of, built, rel):
 
 
 @pytest.mark.parametrize("rel", site_pages())
+@pytest.mark.book
 def test_language_switch_in_the_article_header_leads_to_the_same_page(soup_of, built, rel):
     lang = lang_of(rel)
     switch = soup_of(rel).select_one(".bd-header-article .header-article-items__end nav.language-switch")
@@ -237,12 +244,14 @@ def page_title_words(soup) -> set[str]:
 
 
 @pytest.mark.parametrize("rel", [r for r in site_pages() if not r.startswith("ko/")])
+@pytest.mark.book
 def test_no_hangul_in_the_chrome_of_other_sites(soup_of, rel):
     offenders = [t for t in chrome_texts(soup_of(rel)) if HANGUL.search(t)]
     assert not offenders, f"{rel}: Hangul in the chrome: {offenders[:5]}"
 
 
 @pytest.mark.parametrize("rel", [r for r in site_pages() if r.startswith("ko/")])
+@pytest.mark.book
 def test_no_english_ui_strings_in_the_korean_chrome(soup_of, rel):
     soup = soup_of(rel)
     texts = chrome_texts(soup)
@@ -266,6 +275,7 @@ NOTEBOOK_PAGES = [rel for rel in site_pages() if offers_notebook(lang_of(rel), n
 
 
 @pytest.mark.parametrize("rel", NOTEBOOK_PAGES)
+@pytest.mark.book
 def test_the_download_menu_offers_the_executed_notebook(soup_of, built, rel):
     soup = soup_of(rel)
     links = soup.select(".dropdown-download-buttons a.btn-download-notebook-button")
@@ -288,6 +298,7 @@ def test_the_download_menu_offers_the_executed_notebook(soup_of, built, rel):
 
 
 @pytest.mark.parametrize("rel", NOTEBOOK_PAGES)
+@pytest.mark.book
 def test_colab_links_only_to_the_repository_being_built(soup_of, rel):
     soup = soup_of(rel)
     colab = [a["href"] for a in soup.select("a[href]") if "colab.research.google.com" in a["href"]]
@@ -308,6 +319,7 @@ BUTTON_TEXT = {  # the book catalog's words, per language (locale/<lang>/LC_MESS
 
 
 @pytest.mark.parametrize("rel", NOTEBOOK_PAGES)
+@pytest.mark.book
 def test_buttons_under_the_title_run_download_and_show_the_page(soup_of, built, rel):
     """tensorflow.org's row of buttons, in the page's language, right under the title; Colab and
     GitHub only where the repository is known (else absent, not broken)."""
@@ -328,6 +340,7 @@ def test_buttons_under_the_title_run_download_and_show_the_page(soup_of, built, 
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_pages_that_cannot_run_outside_the_book_offer_no_notebook(soup_of, built, lang):
     for name in config()["sphinx"]["config"]["book_notebook_exclude"]:
         soup = soup_of(f"{lang}/{name}.html")
@@ -354,6 +367,7 @@ def test_the_buttons_of_a_known_repository_lead_to_colab_and_github(tmp_path):
     assert [b["url"] for b in notebooks.buttons(app, "sgd")] == ["_sources/sgd.ipynb"]
 
 
+@pytest.mark.book
 def test_no_page_names_a_placeholder_repository(built):
     offenders = [p.relative_to(built).as_posix() for p in built.rglob("*.html")
                  if "your-org" in p.read_text(encoding="utf-8")]
@@ -361,6 +375,7 @@ def test_no_page_names_a_placeholder_repository(built):
 
 
 @pytest.mark.parametrize("rel", NOTEBOOK_PAGES)
+@pytest.mark.book
 def test_footer_stamp_says_which_tensorflow_and_keras_executed_the_page_and_when(soup_of, rel):
     from babel.dates import format_date
 
@@ -380,6 +395,7 @@ def test_footer_stamp_says_which_tensorflow_and_keras_executed_the_page_and_when
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_execution_report_lists_every_notebook_and_the_environment(soup_of, lang):
     soup = soup_of(f"{lang}/execution_report.html")
     table = soup.select_one("table")
@@ -401,6 +417,7 @@ def test_execution_report_lists_every_notebook_and_the_environment(soup_of, lang
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_glossary_page_shows_every_term_and_links_its_chapter(soup_of, lang):
     """The glossary page's table is made from glossary.yml at build (book_ext/book_glossary.py)."""
     from tools.translations import load_glossary
@@ -436,6 +453,7 @@ def test_glossary_rows_list_also_names_not_avoided_variants():
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_translation_status_page_in_every_language(soup_of, built, lang):
     soup = soup_of(f"{lang}/translation_status.html")
     table = soup.select_one("table.translation-status")
@@ -448,6 +466,7 @@ def test_translation_status_page_in_every_language(soup_of, built, lang):
 
 
 @pytest.mark.parametrize("rel", site_pages())
+@pytest.mark.book
 def test_every_image_has_alt_text_in_the_page_language(soup_of, rel):
     for img in soup_of(rel).select("article img"):
         alt = (img.get("alt") or "").strip()
@@ -483,6 +502,7 @@ def html_files() -> list[str]:
 
 
 @pytest.mark.parametrize("rel", html_files() or ["index.html"])
+@pytest.mark.book
 def test_nothing_the_page_loads_comes_from_another_site(soup_of, rel):
     soup = soup_of(rel)
     remote = []
@@ -504,6 +524,7 @@ def test_nothing_the_page_loads_comes_from_another_site(soup_of, rel):
 
 
 @pytest.mark.parametrize("rel", site_pages())
+@pytest.mark.book
 def test_page_declares_its_icon(soup_of, built, rel):
     # Without one, browsers ask for /favicon.ico, a 404 (an error in the console).
     icons = soup_of(rel).select('link[rel~="icon"]')
@@ -511,6 +532,7 @@ def test_page_declares_its_icon(soup_of, built, rel):
     assert (built / resolve(rel, icons[0]["href"])).is_file(), icons[0]
 
 
+@pytest.mark.book
 def test_stylesheets_load_nothing_from_another_site(built):
     remote = re.compile(
         r"url\(\s*['\"]?(?:https?:)?//|@import\s+(?:url\()?\s*['\"]?(?:https?:)?//", re.IGNORECASE
@@ -524,6 +546,7 @@ def test_stylesheets_load_nothing_from_another_site(built):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_math_is_mathml_written_at_build_and_no_page_loads_a_math_script(soup_of, built, lang):
     """book_mathml.py converts every formula; no MathJax or KaTeX script is loaded or shipped."""
     soup = soup_of(f"{lang}/from_scratch.html")
@@ -539,6 +562,7 @@ def test_math_is_mathml_written_at_build_and_no_page_loads_a_math_script(soup_of
 
 
 @pytest.mark.parametrize("rel", html_files() or ["index.html"])
+@pytest.mark.book
 def test_no_thebe_and_no_comments(soup_of, rel):
     """No Thebe (its scripts, its config block, its buttons), Binder, Hypothesis or utterances."""
     soup = soup_of(rel)
@@ -553,6 +577,7 @@ def test_no_thebe_and_no_comments(soup_of, rel):
 # --- search -----------------------------------------------------------------------------------
 
 
+@pytest.mark.book
 def test_korean_search_index_holds_the_stems_of_inflected_korean_words(soup_of, built):
     index = search_index(built, "ko")
     docnames = index["docnames"]
@@ -573,6 +598,7 @@ def test_korean_search_index_holds_the_stems_of_inflected_korean_words(soup_of, 
     assert not missing, f"stems not in the search index for their pages: {missing}"
 
 
+@pytest.mark.book
 def test_each_site_uses_its_own_search_language(built):
     for lang in languages():
         language_data = (built / lang / "_static" / "language_data.js").read_text(encoding="utf-8")
@@ -586,6 +612,7 @@ def test_each_site_uses_its_own_search_language(built):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_fontawesome_holds_only_the_icons_the_site_uses(built, lang):
     """The theme's 1.5 MB icon bundle is cut to the icons the pages name (book_offline.py)."""
     js = (built / lang / "_static" / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
@@ -598,6 +625,7 @@ def test_fontawesome_holds_only_the_icons_the_site_uses(built, lang):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_icon_font_is_cut_to_the_glyphs_the_stylesheets_draw(built, lang):
     """book_offline.py subsets the solid icon font; admonition icons and the used icons stay in it."""
     from fontTools.ttLib import TTFont
@@ -616,6 +644,7 @@ def test_icon_font_is_cut_to_the_glyphs_the_stylesheets_draw(built, lang):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_figures_are_stored_with_a_palette(built, lang):
     from PIL import Image
 

@@ -1,0 +1,1 @@
+/* book.js: a stand-in for the book's script */

@@ -1,0 +1,1 @@
+/* gd_explorer.js: a stand-in for the book's script */

@@ -1,0 +1,1 @@
+# No settings here: they are the confoverrides of tests/test_ext_i18n.py.

@@ -1,0 +1,2 @@
+extensions = ["book_ext.book_mathml"]
+html_math_renderer = "mathml"

@@ -1,0 +1,2 @@
+extensions = ["book_ext.book_search_ko"]
+language = "ko"
