@@ -12,6 +12,8 @@ any other page runs here. The report header says how many of each.
 import functools
 import os
 
+import pytest
+
 # Quiet TensorFlow's C++ logging before any page imports it (the one definition: book_ext/book_env.py).
 import book_ext.book_env  # noqa: F401
 
@@ -19,13 +21,18 @@ import book_ext.book_env  # noqa: F401
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from book_ext import book_examples  # noqa: E402
-from tools import build  # noqa: E402
+from tools.build.inputs import inputs_digest as digest_of  # noqa: E402
+from tools.build.paths import REPO, Paths  # noqa: E402
 
-ROOT = build.REPO
-# The inputs as they are now, in the build's own terms (tools/build.py, make test's --if-changed).
-inputs_digest = functools.cache(build.inputs_digest)
+ROOT = REPO
+# The inputs as they are now, in the build's own terms (tools/build/inputs.py, make test's --if-changed).
+inputs_digest = functools.cache(functools.partial(digest_of, Paths.of(ROOT)))
 
 pytest_collect_file = book_examples.sybil(ROOT, inputs_digest).pytest()
+
+# Sphinx's own test fixtures (app, make_app, the `sphinx` marker): each extension of book_ext/ is
+# built on a tiny project of tests/roots/ (tests/conftest.py: rootdir).
+pytest_plugins = ["sphinx.testing.fixtures"]
 
 
 def pytest_report_header(config):
@@ -55,5 +62,10 @@ LONGEST_FIRST = (
 
 
 def pytest_collection_modifyitems(session, config, items):
+    # The examples of the pages run the pages' code, TensorFlow's training included (pyproject.toml's
+    # markers; `make unit` leaves them out).
+    for item in items:
+        if item.path.is_relative_to(ROOT / "book"):
+            item.add_marker(pytest.mark.tensorflow)
     rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: in-file order kept

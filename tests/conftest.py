@@ -8,6 +8,7 @@ fails ("Sync API inside the asyncio loop") while the first runs.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.bookinfo import BUILD_HTML
-from tools.build import CHROMIUM, CHROMIUM_ARGS
+from tools.build import BuildError, chromium
 
 TIMEOUT_MS = 10_000
 VIEWPORT = {"width": 1280, "height": 900}
@@ -26,6 +27,52 @@ SCREENSHOTS = BUILD_HTML.parent / "screenshots"  # next to html/, for a person t
 # count them. They do not intercept requests: Playwright's page.route() sends every request
 # through Python and turns Chromium's HTTP cache off, which made each page load cost half again.
 OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """The tiny projects that the extensions' tests build (``@pytest.mark.sphinx(testroot="<name>")``
+    copies tests/roots/test-<name>/ into pytest's temporary folder, as Sphinx's own tests do)."""
+    return Path(__file__).parent / "roots"
+
+
+@pytest.fixture
+def book_app(app_params, make_app):
+    """Sphinx's ``app`` for a testroot laid out as the book: one site per language, its source
+    pages/<language>/ (the ``language`` of the marker's confoverrides), next to the other languages'
+    pages, glossary.yml and locale/, as the build has book/<language>/ (a folder of pages named book/
+    would be collected by Sybil, conftest.py); the output goes to _build/<language>/."""
+    args, kwargs = app_params
+    root, language = kwargs["srcdir"], kwargs.get("confoverrides", {}).get("language", "ko")
+    return make_app(*args, **{**kwargs, "srcdir": root / "pages" / language, "builddir": root / "_build" / language})
+
+
+# The layers (pyproject.toml's markers, the Makefile's `unit`): a test says what it needs. One that
+# asks for the built book (the fixture ``built``, which ``soup_of``, ``server`` and the tabs ask for)
+# or for Chromium (``browser``) without the marker fails before the fixture runs, and so does one
+# that imports TensorFlow without its marker: `make unit` would run it, with no build, no browser,
+# or the seconds that TensorFlow costs.
+FIXTURE_MARKERS = {"built": "book", "browser": "browser"}
+HAD_TENSORFLOW = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    item.stash[HAD_TENSORFLOW] = "tensorflow" in sys.modules  # before the fixtures, which may import it
+    for fixture, marker in FIXTURE_MARKERS.items():
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None:
+            pytest.fail(f"{item.nodeid} uses the fixture {fixture!r} but is not marked {marker!r}: "
+                        f"add @pytest.mark.{marker} (or a pytestmark) so that `make unit` leaves it out", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    imported = not item.stash.get(HAD_TENSORFLOW, True) and "tensorflow" in sys.modules
+    if imported and item.get_closest_marker("tensorflow") is None:
+        pytest.fail(f"{item.nodeid} imported TensorFlow but is not marked 'tensorflow': add "
+                    "@pytest.mark.tensorflow (or a pytestmark) so that `make unit` leaves it out", pytrace=False)
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -71,19 +118,19 @@ def server(built):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests need Debian's Chromium and a Korean font. "
-            "Install the Debian packages: apt-get install --no-install-recommends chromium fonts-noto-cjk"
-        )
+    """The Chromium that the build prints with (tools/build/chromium.py); none is a failure, never a skip."""
+    try:
+        executable = chromium.executable()
+    except BuildError as error:
+        pytest.fail(f"the browser tests need Chromium and a Korean font: {error}", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + OFFLINE_ARGS, headless=True
+        launched = playwright.chromium.launch(
+            executable_path=str(executable), args=chromium.ARGS + OFFLINE_ARGS, headless=True
         )
-        yield chromium
-        chromium.close()
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from tests.bookinfo import languages, site_pages
 from tests.conftest import TIMEOUT_MS, Tab
 from tests.test_site import inflected_only, load_ext
 
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
 PAGE = "linear_regression.html"
 PHONE = {"width": 390, "height": 844}
 

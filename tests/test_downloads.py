@@ -32,6 +32,8 @@ from tests.bookinfo import BUILD_HTML, languages, offers_notebook, toc_pages
 from tests.conftest import TIMEOUT_MS, VIEWPORT, Tab
 from tests.test_site import load_ext
 
+pytestmark = pytest.mark.book
+
 BUILD = BUILD_HTML.parent
 HANGUL = re.compile(f"[{book_languages.HANGUL}]")
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
@@ -324,6 +326,7 @@ def unzipped(tmp_path):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.browser
 def test_bundle_works_from_the_file_system(chromium, unzipped, lang):
     site = unzipped(lang)
     for name in toc_pages():
@@ -349,11 +352,16 @@ def test_bundle_works_from_the_file_system(chromium, unzipped, lang):
         for name in ("index", "linear_regression"):
             tab.open(site / f"{name}.html")
             assert tab.page.evaluate("document.documentElement.lang") == lang
-        # Figures drawn, math drawn (MathML, or MathJax when the site uses it).
+        # Figures drawn; math drawn by the browser from the MathML written at build (book_ext/book_mathml.py),
+        # with no math script: none loaded, none run, nothing it would have typeset.
         images = tab.page.evaluate("Array.from(document.querySelectorAll('article img')).map(i => i.naturalWidth)")
         assert images and all(images), f"figures not loaded from the bundle: {images}"
-        box = tab.page.locator("mjx-container, div.math math, span.math math").first.bounding_box()
-        assert box and box["width"] > 10 and box["height"] > 5, f"no formula is drawn: {box}"
+        scripts = tab.page.evaluate("Array.from(document.scripts).map(s => s.src).filter(src => src)")
+        assert not [s for s in scripts if re.search(r"mathjax|katex", s, re.IGNORECASE)], scripts
+        assert tab.page.evaluate("typeof window.MathJax") == "undefined", "MathJax runs on the bundle's page"
+        assert tab.page.locator("mjx-container").count() == 0, "MathJax typeset the bundle's page"
+        box = tab.page.locator("div.math > math, span.math > math").first.bounding_box()
+        assert box and box["width"] > 10 and box["height"] > 5, f"no formula is drawn as MathML: {box}"
         # Search: the index is loaded by a script tag, which works from file://.
         query, expected = SEARCHES[lang]
         tab.open(site / "search.html", f"?q={quote(query)}")

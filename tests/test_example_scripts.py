@@ -79,6 +79,7 @@ def test_help_exits_zero(script, options):
     assert all(option in result.stdout for option in options), result.stdout
 
 
+@pytest.mark.tensorflow
 def test_the_tutorials_script_runs_end_to_end():
     """Run as a learner runs it: `python examples/linear_regression.py` from a clone, no install needed."""
     result = run(command(LINEAR_REGRESSION, "--fast"), timeout=TIMEOUT)

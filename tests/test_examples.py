@@ -107,6 +107,7 @@ def test_the_examples_use_the_tutorials_data():
 # --- linear_regression.py: good runs ------------------------------------------
 
 
+@pytest.mark.tensorflow
 def test_a_run_with_the_default_settings_learns_the_line(runs):
     """--fast with every other setting left as it is: the tutorial's settings."""
     data = json_output(runs["fast_json"])
@@ -122,12 +123,14 @@ def test_a_run_with_the_default_settings_learns_the_line(runs):
     assert re.fullmatch(r"3\.\d+\.\d+.*", data["keras"])
 
 
+@pytest.mark.tensorflow
 def test_predictions_follow_w_and_b(runs):
     data = json_output(runs["fast_json"])
     for x, y in zip(data["inputs"], data["predictions"]):
         assert y == pytest.approx(data["W"] * x + data["b"], abs=1e-5)
 
 
+@pytest.mark.tensorflow
 def test_fast_gives_the_predictions_of_fit(runs):
     fit, fast = json_output(runs["fit20_json"]), json_output(runs["fast20_json"])
     assert (fit["fast"], fast["fast"], fit["epochs"], fast["epochs"]) == (False, True, 20, 20)
@@ -144,6 +147,8 @@ def printed_predictions(soup, rel):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
+@pytest.mark.tensorflow
 def test_the_cli_predicts_what_the_built_page_printed(runs, soup_of, lang):
     """The CLI, with the tutorial's settings, gives the page's predictions: to every digit the page shows,
     or to 1e-5 when it shows more (--fast and fit may round float32 differently)."""
@@ -157,6 +162,7 @@ def test_the_cli_predicts_what_the_built_page_printed(runs, soup_of, lang):
         assert value == pytest.approx(shown, abs=max(10.0**-decimals, 1e-5), rel=0), (rel, page, cli)
 
 
+@pytest.mark.tensorflow
 def test_human_output_shows_the_predictions(runs):
     stdout = succeeded(runs["fast_quiet"])
     predictions = json_output(runs["fast_json"])["predictions"]
@@ -165,6 +171,7 @@ def test_human_output_shows_the_predictions(runs):
     assert re.search(r"^final loss .*: \d\.\d+e-\d+$", stdout, re.MULTILINE), stdout
 
 
+@pytest.mark.tensorflow
 def test_human_output_predictions_follow_w_and_b(runs):
     stdout = succeeded(runs["plot_human"])
     W, b = map(float, re.search(r"^W = (\S+)\s+b = (\S+)$", stdout, re.MULTILINE).groups())
@@ -174,6 +181,7 @@ def test_human_output_predictions_follow_w_and_b(runs):
         assert float(y) == pytest.approx(W * float(x) + b, abs=1e-5)
 
 
+@pytest.mark.tensorflow
 def test_progress_lists_epochs(runs):
     stdout = succeeded(runs["plot_human"])
     assert stdout.startswith("training: 20 epochs"), stdout
@@ -181,6 +189,7 @@ def test_progress_lists_epochs(runs):
     assert epochs[0] == "1" and epochs[-1] == "20", stdout
 
 
+@pytest.mark.tensorflow
 def test_quiet_shows_no_progress(runs):
     stdout = succeeded(runs["fast_quiet"])
     assert not PROGRESS.search(stdout), stdout
@@ -189,6 +198,7 @@ def test_quiet_shows_no_progress(runs):
     assert PROGRESS.search(succeeded(runs["plot_human"]))
 
 
+@pytest.mark.tensorflow
 def test_plot_writes_a_png(runs, plot_path):
     stdout = succeeded(runs["plot_human"])
     assert f"loss curve saved to {plot_path}" in stdout
@@ -296,6 +306,7 @@ def test_tf1_session_bad_input_is_rejected_in_one_line(args, capsys):
 # --- tf1_session.py -------------------------------------------------------------
 
 
+@pytest.mark.tensorflow
 def test_tf1_session_learns_the_line(runs):
     data = json_output(runs["tf1_json"])
     assert data["predictions"] == pytest.approx([-4.0, -3.0], abs=0.05)
@@ -306,6 +317,7 @@ def test_tf1_session_learns_the_line(runs):
     assert abs(data["initial_W"] + 1) > 0.5
 
 
+@pytest.mark.tensorflow
 def test_tf1_session_human_output(runs):
     stdout = succeeded(runs["tf1_human"])
     predictions = json_output(runs["tf1_json"])["predictions"]
@@ -313,6 +325,7 @@ def test_tf1_session_human_output(runs):
     assert re.search(r"^step 200\s+cost", stdout, re.MULTILINE), stdout
 
 
+@pytest.mark.tensorflow
 def test_no_nan_in_json(runs):
     for name in ("fast_json", "fit20_json", "tf1_json"):
         data = json_output(runs[name])

@@ -31,7 +31,7 @@ import pytest
 
 from tests.bookinfo import BUILD_HTML, ROOT, languages
 
-pytestmark = pytest.mark.downloaded_notebooks
+pytestmark = [pytest.mark.downloaded_notebooks, pytest.mark.book, pytest.mark.kernel, pytest.mark.tensorflow]
 
 MARK = "book-colab-fonts: "
 

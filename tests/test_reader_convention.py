@@ -98,6 +98,7 @@ def test_sybil_runs_a_hidden_check_and_fails_on_a_false_claim(tmp_path):
 
 
 @pytest.mark.parametrize("rel", site_pages())
+@pytest.mark.book
 def test_the_site_shows_no_check_and_no_harness_doctest(soup_of, rel):
     soup = soup_of(rel)
     assert "invisible-code-block" not in soup.get_text(), f"{rel}: a hidden check shows on the page"
@@ -107,6 +108,7 @@ def test_the_site_shows_no_check_and_no_harness_doctest(soup_of, rel):
 
 
 @pytest.mark.parametrize("lang", languages())
+@pytest.mark.book
 def test_the_downloaded_notebooks_carry_no_check_and_no_myst_markup(built, lang):
     notebooks = sorted((built / lang / "_sources").glob("*.ipynb"))
     assert notebooks, f"{lang}: no notebook was written"

@@ -117,13 +117,13 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"{root} has no _config.yml; --root must be the book's root directory")
         if args.command == "check" and args.page:
             lang, name = split_page(root, args.page)
-            problems = page_problems(root, lang, name)
-            for problem in problems:
+            found = page_problems(root, lang, name)
+            for problem in found:
                 print(problem)
             checked = ", ".join(counterparts(root, lang, name))
-            print(f"{len(problems)} problem(s) in {checked}." if problems else
+            print(f"{len(found)} problem(s) in {checked}." if found else
                   f"{checked}: in parity, up to date, the glossary and the concept order followed.")
-            return 1 if problems else 0
+            return 1 if found else 0
         if args.command in ("check", "status"):
             print(format_table(root))
             problems = staleness_problems(root) if args.command == "status" else all_problems(root)

@@ -257,7 +257,7 @@ def glossary_problems(root: Path = REPO, langs: list[str] | None = None,
             if lang == source:
                 problems.extend(term_pair_problems(root, rel, page, entries, lang))
             for lineno, text in page.prose:
-                hits = []
+                hits: list[tuple[int, int, str, dict]] = []
                 for pattern, _variant, entry in rules:
                     hits.extend((m.start(), m.end(), m.group(0), entry) for m in pattern.finditer(text))
                 taken_until = -1

@@ -265,7 +265,9 @@ def compare_pages(tr: Page, src: Page) -> list[Problem]:
 
 
 def _makes_figure(cell: Cell) -> bool:
-    mystnb = cell.options.get("mystnb") if isinstance(cell.options.get("mystnb"), dict) else {}
+    mystnb = cell.options.get("mystnb")
+    if not isinstance(mystnb, dict):
+        mystnb = {}
     return bool(mystnb.get("image") or mystnb.get("figure") or FIGURE_CALL.search(cell.code))
 
 
@@ -297,14 +299,14 @@ def _compare_blocks(tr: Page, b: PyBlock, src: Page, s: PyBlock) -> list[Problem
         theirs = f"{src.path} line {s.code_line + lb - 1}" if lb else f"{src.path} line {s.line}"
         return [Problem("parity", tr.path, at, f"{label}: {mine} differs from {theirs}: {what}")]
     try:
-        mine, theirs = _examples(b), _examples(s)
+        ours, sources = _examples(b), _examples(s)
     except ValueError as error:
         return [Problem("parity", tr.path, b.line, f"{label}: not a valid doctest ({error})")]
     problems = []
-    if len(mine) != len(theirs):
+    if len(ours) != len(sources):
         problems.append(Problem("parity", tr.path, b.line,
-                                f"{label}: {len(mine)} doctest examples, {src.path} line {s.line} has {len(theirs)}"))
-    for k, (e, f) in enumerate(zip(mine, theirs), start=1):
+                                f"{label}: {len(ours)} doctest examples, {src.path} line {s.line} has {len(sources)}"))
+    for k, (e, f) in enumerate(zip(ours, sources), start=1):
         at = b.code_line + e.lineno
         diff = code_difference(e.source, f.source)
         if diff:

@@ -172,11 +172,11 @@ def start(root: Path, page: str, lang: str) -> str:
         return label
 
     text = src.read_text(encoding="utf-8")
-    page = parse_page(text, page_rel(source, name))
+    model = parse_page(text, page_rel(source, name))
     lines = text.split("\n")
-    for line, label in page.targets:
+    for line, label in model.targets:
         lines[line - 1] = lines[line - 1].replace(f"({label})=", f"({rename(label)})=", 1)
-    for role in sorted(page.roles, key=lambda r: (r.line, -r.start)):
+    for role in sorted(model.roles, key=lambda r: (r.line, -r.start)):
         if role.name not in ("ref", "numref"):
             continue
         inner = role.content
