@@ -4,7 +4,7 @@ Sybil runs every page's code: its ``{code-cell} ipython3`` cells and its ```pyth
 (``>>>``), in document order, in one namespace per page, so that a doctest checks the numbers the
 cells above it computed.
 
-Each program runs once. The build (tools/build.py) executes every notebook page in a Jupyter
+Each program runs once. The build (tools/build/execute.py) executes every notebook page in a Jupyter
 kernel anyway, so it has Sybil check the page's doctests there, in the page's own namespace, each
 right after the cells above it (plan() and check_in_kernel()). It records every example's result
 in ``_build/examples/<lang>/<page>.json`` with the digest of the inputs it was built from.
@@ -17,11 +17,17 @@ since, not a notebook, or no build yet) runs under pytest as before, every examp
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from sybil.document import Document
+    from sybil.example import Example
 
 RECORDS = Path("_build") / "examples"  # under the book's root
 # The line a kernel prints before its results, so that the build finds them in the cell's output.
@@ -45,14 +51,14 @@ def parsers() -> list:
     ]
 
 
-def parse(path: Path):
+def parse(path: Path) -> Document:
     """The Sybil document of a page, every example found by parsers()."""
     from sybil.document import Document
 
     return Document.parse(str(path), *parsers())
 
 
-def _classified(path: Path) -> list[tuple[object, str]]:
+def _classified(path: Path) -> list[tuple[Example, str]]:
     """(Sybil example, CELL or DOCTEST) of every example of a page, in document order."""
     from sybil.document import Document
 
@@ -142,12 +148,46 @@ def plan(found: list[tuple[int, str]], code_cells: int) -> dict[int, list[int]] 
     return after
 
 
+def test_warning_filters(root: Path) -> list[str]:
+    """The warning filters pytest applies to every test (pyproject.toml's ``filterwarnings``), which the build's
+    kernels apply too: a warning that fails a page under pytest fails it in the build."""
+    import tomllib
+
+    try:
+        config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return list(config.get("tool", {}).get("pytest", {}).get("ini_options", {}).get("filterwarnings", []))
+
+
+def apply_warning_filters(filters: list[str]) -> None:
+    """Each filter as pytest reads it: ``action:message:category:module:lineno``, message and module regular
+    expressions, category a builtin warning's name or a dotted path."""
+    import builtins
+    import importlib
+    import warnings
+
+    for spec in filters:
+        parts = [part.strip() for part in spec.split(":", 4)] + [""] * 4
+        action, message, category, module, lineno = parts[:5]
+        kind: type[Warning] = Warning
+        if category:
+            module_name, _, name = category.rpartition(".")
+            kind = getattr(importlib.import_module(module_name) if module_name else builtins, name)
+        warnings.filterwarnings(cast(Any, action), message, kind, module, int(lineno or 0))
+
+
+def warnings_cell(root: Path) -> str:
+    """The code of the extra cell that applies pytest's warning filters in the kernel before the page runs."""
+    return f"__import__('book_ext.book_examples').book_examples.apply_warning_filters({test_warning_filters(root)!r})"
+
+
 def checking_cell(path: Path, lines: list[int]) -> str:
     """The code of the extra cell that checks these doctests in the kernel (removed after the run)."""
     return f"__import__('book_ext.book_examples').book_examples.check_in_kernel({str(path)!r}, {lines!r})"
 
 
-_documents: dict[str, object] = {}
+_documents: dict[str, Document] = {}
 
 
 def check_in_kernel(path: str, lines: list[int]) -> None:
@@ -168,7 +208,9 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
         if path not in _documents:
             _documents[path] = parse(Path(path))
         document = _documents[path]
-        document.namespace = get_ipython().user_ns
+        shell = get_ipython()
+        document.namespace = plain_namespace(shell)
+        seen = dict(document.namespace)
         for example in document.examples():
             if example.line not in lines:
                 continue
@@ -179,12 +221,42 @@ def check_in_kernel(path: str, lines: list[int]) -> None:
                 results[example.line] = failure.result
             except Exception:  # noqa: BLE001 -- a hidden check's assert, or an error in an example
                 results[example.line] = traceback.format_exc()
+        hand_back(document.namespace, seen, shell.user_ns)
     except BaseException:  # noqa: BLE001 -- the example being checked, and any not reached, failed
         error = traceback.format_exc()
         results.update({line: error for line in lines if line not in results})
     finally:
         sys.stdout, sys.displayhook = stdout, displayhook
     print(MARK + json.dumps(results), flush=True)
+
+
+# What IPython adds to a kernel's names and builtins that a page run by Sybil under pytest has not: the
+# output history (_, __, ___, _1, _i1, ...) and, in the builtins, display, get_ipython and the like.
+_HISTORY = re.compile(r"_{1,3}|_(i+|i\d+|\d+|ih|oh|dh)")
+_KERNEL_BUILTINS = {"__IPYTHON__", "display", "execfile", "get_ipython", "runfile"}
+_UNBOUND = object()
+
+
+def plain_namespace(shell) -> dict:
+    """The kernel's namespace as a plain run of the page would have it: the names the page's code made, and
+    Python's builtins. A doctest checked in the kernel then passes exactly when it passes under pytest."""
+    import builtins
+
+    hidden = getattr(shell, "user_ns_hidden", {})
+    names = {name: value for name, value in shell.user_ns.items()
+             if not _HISTORY.fullmatch(name) and not (name in hidden and hidden[name] is value)}
+    names["__builtins__"] = {name: value for name, value in vars(builtins).items() if name not in _KERNEL_BUILTINS}
+    return names
+
+
+def hand_back(namespace: dict, before: dict, user_ns: dict) -> None:
+    """What the doctests bound, changed or deleted in ``namespace``, done to the kernel's own names too, so that
+    the page's later cells and checks see it, as they do in the one namespace of a plain run."""
+    for name, value in namespace.items():
+        if name != "__builtins__" and before.get(name, _UNBOUND) is not value:
+            user_ns[name] = value
+    for name in before.keys() - namespace.keys():
+        user_ns.pop(name, None)
 
 
 def results_of(outputs: list) -> dict[int, str | None]:
