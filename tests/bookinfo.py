@@ -13,27 +13,6 @@ BOOK = ROOT / "book"
 BUILD_HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
-# The front matter of the book's executed pages (MyST, read by jupytext, run by a kernel).
-NOTEBOOK_FRONT_MATTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
-
-
-def notebook_page(title: str, code: str) -> str:
-    """A scratch page for a test, written as the book's executed pages are: their front matter, a
-    title, one code cell."""
-    return f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n\n```{{code-cell}} ipython3\n{code}\n```\n"
-
-
 def config() -> dict:
     return translations.config(ROOT)
 
@@ -75,20 +54,6 @@ def offers_notebook(lang: str, name: str) -> bool:
     (not in ``book_notebook_exclude`` of _config.yml; book_ext/book_notebooks.py)."""
     excluded = config()["sphinx"]["config"].get("book_notebook_exclude", [])
     return is_notebook(lang, name) and name not in excluded
-
-
-def copy_book(dest: Path, names: list[str]) -> Path:
-    """A scratch copy of the parts ``names`` of the book (folders and files of the root) in ``dest``."""
-    import shutil
-
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def in_cache(cache, uri: str) -> bool:

@@ -8,6 +8,7 @@ fails ("Sync API inside the asyncio loop") while the first runs.
 from __future__ import annotations
 
 import functools
+import itertools
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from tests import scratch_books
 from tests.bookinfo import BUILD_HTML
 from tools.build import BuildError, chromium
 
@@ -34,6 +36,18 @@ def rootdir() -> Path:
     """The tiny projects that the extensions' tests build (``@pytest.mark.sphinx(testroot="<name>")``
     copies tests/roots/test-<name>/ into pytest's temporary folder, as Sphinx's own tests do)."""
     return Path(__file__).parent / "roots"
+
+
+@pytest.fixture
+def scratch_book(tmp_path):
+    """Makes scratch books in pytest's temporary folder: ``scratch_book(pages, copied=, only=, files=)``
+    returns the new book's ``Paths`` (tests/scratch_books.py says what each argument gives)."""
+    made = itertools.count(1)
+
+    def make(*args, **kwargs):
+        return scratch_books.make(tmp_path / f"scratch-book-{next(made)}", *args, **kwargs)
+
+    return make
 
 
 @pytest.fixture

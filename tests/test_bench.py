@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from tests.bookinfo import ROOT, notebook_page
+from tests.bookinfo import ROOT
+from tests.scratch_books import notebook_page
 from tools.bench import cli, goals, pages, report, timed, training
-from tools.build.paths import Paths
 
 
 def a_round(book=100.0, test=120.0, check=12.0, scripts=200.0, clean=190.0, downloads=16.0) -> dict:
@@ -165,8 +165,8 @@ class FakeRunner:
 
 
 @pytest.fixture
-def book(tmp_path, monkeypatch):
-    monkeypatch.setattr(timed, "PATHS", Paths.of(tmp_path))
+def book(scratch_book, monkeypatch):
+    monkeypatch.setattr(timed, "PATHS", scratch_book())
     timed.PATHS.logs.mkdir(parents=True)
     return timed.PATHS
 
@@ -200,14 +200,12 @@ def test_commands_are_timed_and_a_failure_is_an_error_not_an_exception(tmp_path)
     assert missing["seconds"] is None and "no-such-command-here" in missing["error"]
 
 
-def test_plain_scripts_run_each_page_from_its_folder(tmp_path):
+def test_plain_scripts_run_each_page_from_its_folder(scratch_book):
     code = 'import os\nopen("ran.txt", "w").write(os.environ["MPLBACKEND"])\n{}'
-    good = tmp_path / "en" / "good.md"
-    bad = tmp_path / "ko" / "good.md"
-    for page, extra in ((good, ""), (bad, "raise SystemExit(3)")):
-        page.parent.mkdir()
-        page.write_text(notebook_page("A page", code.format(extra)))
-    result = timed.scripts(timed.Runner(tmp_path / "logs"), [good, bad])
+    paths = scratch_book({lang: {"good": notebook_page("A page", code.format(extra))}
+                          for lang, extra in (("ko", "raise SystemExit(3)"), ("en", ""))})
+    good, bad = (paths.root / "book" / lang / "good.md" for lang in ("en", "ko"))
+    result = timed.scripts(timed.Runner(paths.logs), [good, bad])
     assert [row["exit"] for row in result["pages"]] == [0, 3]
     assert "ko/good.md" in result["error"] and (good.parent / "ran.txt").read_text() == "Agg"
     assert result["seconds"] == pytest.approx(sum(row["seconds"] for row in result["pages"]), abs=0.02)

@@ -18,21 +18,11 @@ from tools.build import inputs, workers
 from tools.build.execute import guessed_seconds
 from tools.build.paths import REPO, Paths
 
-CONFIG = "sphinx:\n  config:\n    book_languages:\n      ko: {name: 한국어}\n"
-
-
-def scratch_book(root: Path) -> Paths:
-    (root / "book" / "ko").mkdir(parents=True)
-    (root / "book" / "ko" / "index.md").write_text("# 시작\n", encoding="utf-8")
-    (root / "_config.yml").write_text(CONFIG, encoding="utf-8")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
-    return Paths.of(root)
-
 
 @pytest.fixture
-def book(tmp_path) -> Paths:
-    """A scratch book with a built site and a stamp, as `make book` leaves them."""
-    paths = scratch_book(tmp_path)
+def book(scratch_book) -> Paths:
+    """A scratch book of one page, ko/index, with a built site and a stamp, as `make book` leaves them."""
+    paths = scratch_book()
     (paths.site / "ko").mkdir(parents=True)
     (paths.site / "index.html").write_text("<html></html>", encoding="utf-8")
     (paths.site / "ko" / "index.html").write_text("<html></html>", encoding="utf-8")
@@ -153,13 +143,13 @@ def test_a_config_without_languages_or_not_yaml_is_one_line(tmp_path, config):
     assert not (tmp_path / "_build").exists()
 
 
-def test_an_unknown_language_names_the_languages_of_the_book(tmp_path):
-    scratch_book(tmp_path)
-    result = run_build("--root", str(tmp_path), "--only", "ja")
+def test_an_unknown_language_names_the_languages_of_the_book(scratch_book):
+    paths = scratch_book()
+    result = run_build("--root", str(paths.root), "--only", "ja")
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert "'ja'" in line and "ko" in line
-    assert not (tmp_path / "_build").exists()
+    assert not paths.build.exists()
 
 
 # ---- the execution pass's order ------------------------------------------------------------------

@@ -22,12 +22,11 @@ TRICKY = 'Regression <b>&</b> "friends"'
 
 
 @pytest.fixture
-def paths(tmp_path, monkeypatch) -> Paths:
+def paths(scratch_book, monkeypatch) -> Paths:
     # No address from the environment: make audit's BOOK_SITE_URL, CI's GITHUB_REPOSITORY.
     monkeypatch.delenv("BOOK_SITE_URL", raising=False)
     monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
-    (tmp_path / "_config.yml").write_text(CONFIG, encoding="utf-8")
-    return Paths.of(tmp_path)
+    return scratch_book(files={"_config.yml": CONFIG})
 
 
 def soup(paths: Paths, langs: list[str]) -> BeautifulSoup:

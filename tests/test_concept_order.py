@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.bookinfo import ROOT, copy_book, languages, source_language
+from tests.bookinfo import ROOT, languages, source_language
 from tools import translations as tr
 from tools.translations._concepts import OPTIONAL, concept_order_problems, reading_order
 
@@ -48,8 +48,8 @@ def test_concepts_are_taught_before_they_are_used(lang):
 
 
 @pytest.fixture
-def book(tmp_path) -> Path:
-    return copy_book(tmp_path / "book-copy", COPIED)
+def book(scratch_book) -> Path:
+    return scratch_book(copied=COPIED).root
 
 
 def late_entry(root: Path, lang: str) -> tuple[dict, list[str]]:

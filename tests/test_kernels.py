@@ -30,7 +30,8 @@ from jupyter_client.channels import HBChannel
 from sybil.example import SybilFailure
 
 from book_ext import book_examples
-from tests.bookinfo import in_cache, notebook_page
+from tests.bookinfo import in_cache
+from tests.scratch_books import notebook_page
 from tools.build import kernels
 from tools.build.execute import execute
 from tools.build.paths import Paths
@@ -119,33 +120,26 @@ def assert_nothing_left(before: tuple[set[int], set[int]], what: str) -> None:
 
 
 @pytest.fixture
-def scratch(tmp_path, monkeypatch):
-    (tmp_path / "book" / "ko").mkdir(parents=True)
-    (tmp_path / "_config.yml").write_text(
-        "sphinx:\n  config:\n    book_languages:\n      ko: {name: 한국어}\n", encoding="utf-8")
-    toc = "format: jb-book\nroot: index\nchapters:\n- file: one\n- file: two\n- file: checked\n- file: broken\n"
-    (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
+def book(scratch_book, monkeypatch) -> Paths:
+    """Five pages: one draws a figure, one has doctests (CHECKED_HEAD, CHECKED_TAIL), one fails."""
     plot = "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1])\nplt.show()"
-    for name, extra in (("index", ""), ("one", plot), ("two", ""), ("broken", "raise ValueError('boom')")):
-        (tmp_path / "book" / "ko" / f"{name}.md").write_text(page(name, extra), encoding="utf-8")
-    checked = page("checked")
-    checked = checked.replace(CHECKED_TITLE, CHECKED_TITLE + CHECKED_HEAD)
-    (tmp_path / "book" / "ko" / "checked.md").write_text(checked + CHECKED_TAIL, encoding="utf-8")
+    checked = page("checked").replace(CHECKED_TITLE, CHECKED_TITLE + CHECKED_HEAD) + CHECKED_TAIL
+    pages = {"index": page("index"), "one": page("one", plot), "two": page("two"), "checked": checked,
+             "broken": page("broken", "raise ValueError('boom')")}
     monkeypatch.delenv("MPLBACKEND", raising=False)  # as under `make book` (conftest.py sets Agg for Sybil)
-    return tmp_path
+    return scratch_book({"ko": pages})
 
 
 @pytest.mark.kernel
-def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch, capsys):
+def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(book, capsys):
     before = leftovers()
-    paths = Paths.of(scratch)
-    execute(paths, ["ko"], digest=DIGEST, preload=PRELOAD)
+    execute(book, ["ko"], digest=DIGEST, preload=PRELOAD)
     # Each page's kernel was shut down and its client closed: an open client can hang this
     # process at exit, when the garbage collector closes the client's sockets.
     assert_nothing_left(before, "the execution pass")
     summary = capsys.readouterr().out
     assert "succeeded: 4, failed: book/ko/broken.md" in summary
-    cache = get_cache(str(paths.cache))
+    cache = get_cache(str(book.cache))
     seen = {}
     for record in cache.list_cache_records():
         nb = cache.get_cache_bundle(record.pk).nb
@@ -163,13 +157,13 @@ def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(scratch
     assert len({run["pid"] for run in runs}) == 4, "two pages shared a kernel process"
     assert all(run["preloaded"] for run in runs), "the kernel did not start from the server's imports"
     assert not any(run["leftover"] for run in runs), "a page saw another page's variables"
-    assert all(run["cwd"] == str(scratch / "book" / "ko") for run in runs), "kernels run in the page's folder"
+    assert all(run["cwd"] == str(book.root / "book" / "ko") for run in runs), "kernels run in the page's folder"
     assert all(run["sigpipe_ignored"] for run in runs), "a kernel must handle SIGPIPE as a new Python process does"
-    times = json.loads((paths.logs / "execute-times.json").read_text(encoding="utf-8"))
+    times = json.loads((book.logs / "execute-times.json").read_text(encoding="utf-8"))
     assert set(times) == {f"book/ko/{name}.md" for name in ("index", "one", "two", "checked", "broken")}
-    log = (paths.logs / "execute.log").read_text(encoding="utf-8")
+    log = (book.logs / "execute.log").read_text(encoding="utf-8")
     assert "book/ko/broken.md: failed" in log and "boom" in log
-    check_recorded_examples(scratch, cache)
+    check_recorded_examples(book.root, cache)
 
 
 def outcomes(document) -> list[str | None]:

@@ -21,19 +21,15 @@ PYPROJECT = '[tool.pytest.ini_options]\nfilterwarnings = ["error:Glyph:UserWarni
 
 
 @pytest.fixture
-def recorded(tmp_path) -> Paths:
+def recorded(scratch_book) -> Paths:
     """A scratch book whose one page has a record made from the inputs as they are."""
-    (tmp_path / "book" / "ko").mkdir(parents=True)
-    (tmp_path / "book" / "ko" / "p.md").write_text(PAGE, encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (tmp_path / "conftest.py").write_text("", encoding="utf-8")
-    paths = Paths.of(tmp_path)
-    page = tmp_path / "book" / "ko" / "p.md"
-    record = book_examples.record_path(tmp_path, page)
+    paths = scratch_book({"ko": {"p": PAGE}}, files={"pyproject.toml": PYPROJECT, "conftest.py": ""})
+    page = paths.root / "book" / "ko" / "p.md"
+    record = book_examples.record_path(paths.root, page)
     record.parent.mkdir(parents=True)
     results = {line: None for line, _ in book_examples.examples(page)}
     record.write_text(json.dumps({"inputs": inputs.inputs_digest(paths), "results": results}), encoding="utf-8")
-    assert book_examples.valid_record(tmp_path, page, inputs.inputs_digest(paths)) == results
+    assert book_examples.valid_record(paths.root, page, inputs.inputs_digest(paths)) == results
     return paths
 
 

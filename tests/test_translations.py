@@ -2,8 +2,9 @@
 
 The first tests check the book as it is (CI fails here, naming the file and the
 command that fixes it). The others plant each kind of drift in a scratch copy
-of the book (tmp_path, never the real tree) and show that it is caught, and
-that a third language needs no code change.
+of the book (the fixture scratch_book, never the real tree) and show that it is
+caught, and that a third language needs no code change. The rules in detail, on
+small texts, are tested in tests/test_translation_tool.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tokenize
@@ -23,7 +23,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 from book_ext import book_env
-from tests import bookinfo
 from tests.bookinfo import ROOT, languages, pages, source_language
 from tools import translations as tr
 
@@ -100,49 +99,19 @@ def test_translated_pages_record_their_source_in_valid_jupytext():
 # --- scratch copies ---------------------------------------------------------------------
 
 
-def copy_book(dest: Path) -> Path:
-    return bookinfo.copy_book(dest, COPIED)
-
-
-# The pages a scratch book keeps besides the page the plants edit (PAGE, below): the landing page,
-# one more chapter and the generated status page. The tools and the extensions work on any list
-# of pages, and a build of 4 pages per language shows what one of 11 shows.
+# The page the plants edit, and the translation they edit it in.
+PAGE = "linear_regression" if "linear_regression" in SOURCE_PAGES else SOURCE_PAGES[-1]
+LANG = TRANSLATIONS[0]
+# The pages a scratch book keeps besides PAGE: the landing page, one more chapter and the generated
+# status page. The tools and the extensions work on any list of pages, and a build of 4 pages per
+# language shows what one of 11 shows.
 SMALL_BOOK = ("index", "three_steps", "translation_status")
-ROLE = re.compile(r"\{(?P<role>ref|doc)\}`(?:(?P<title>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`]+))`")
-
-
-def small_book(dest: Path) -> Path:
-    """A scratch copy of the book with only PAGE and the SMALL_BOOK pages, in the toc and in every language.
-
-    A link to a page that is not kept becomes its text (or its target's name), so the copy still
-    builds with warnings as errors.
-    """
-    root = copy_book(dest)
-    keep = {*SMALL_BOOK, PAGE}
-    toc_path = root / "_toc.yml"
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    toc["chapters"] = [c for c in toc["chapters"] if c["file"] in keep]
-    toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    kept = [p for p in (root / "book").rglob("*.md") if p.stem in keep]
-    for path in (root / "book").rglob("*.md"):
-        if path not in kept:
-            path.unlink()
-    labels = {m for p in kept for m in re.findall(r"^\((\w+)\)=", p.read_text(encoding="utf-8"), re.MULTILINE)}
-
-    def unlink_missing(m: re.Match) -> str:
-        target = m["target"] or m["bare"]
-        found = target in labels if m["role"] == "ref" else target in keep
-        return m[0] if found else (m["title"] or target)
-
-    for path in kept:
-        path.write_text(ROLE.sub(unlink_missing, path.read_text(encoding="utf-8")), encoding="utf-8")
-    return root
 
 
 @pytest.fixture
-def book(tmp_path) -> Path:
+def book(scratch_book) -> Path:
     """A small scratch copy of the book whose translations are all recorded as up to date."""
-    root = small_book(tmp_path / "book-copy")
+    root = scratch_book(copied=COPIED, only=(*SMALL_BOOK, PAGE)).root
     for lang in TRANSLATIONS:
         for page in tr.page_names(root, SOURCE):
             if (root / tr.page_rel(lang, page)).exists():
@@ -176,10 +145,6 @@ def run_tool(*args: str, shell: bool = False) -> subprocess.CompletedProcess:
         except SystemExit as error:  # argparse's usage errors
             status = error.code if isinstance(error.code, int) else 2
     return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
-
-
-PAGE = "linear_regression" if "linear_regression" in SOURCE_PAGES else SOURCE_PAGES[-1]
-LANG = TRANSLATIONS[0]
 
 
 def test_plant_a_deleted_translation(book):
@@ -257,24 +222,6 @@ def test_check_of_one_page_finds_a_drift_from_either_side(book):
         result = run_tool("--root", str(book), "check", "--page", bad)
         assert result.returncode == 2, (bad, result)
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
-
-
-def test_make_check_runs_the_checks_and_the_examples_of_one_page():
-    make = shutil.which("make")
-    assert make, "make is needed for `make check`"
-    keep_venv = ["-o", ".venv/.installed-requirements"]
-    dry = subprocess.run([make, "-n", *keep_venv, "check", f"PAGE={SOURCE}/{PAGE}"],
-                         cwd=ROOT, capture_output=True, text=True, check=False)
-    assert dry.returncode == 0, dry.stderr
-    assert f'tools.translations check --page "{SOURCE}/{PAGE}"' in dry.stdout
-    # The examples of that page only, in one process (no workers to start).
-    (pytest_line,) = [line for line in dry.stdout.splitlines() if "-m pytest" in line]
-    assert pytest_line.rstrip(" \\;").endswith(f'"book/{SOURCE}/{PAGE}.md"; tested=$?'), pytest_line
-    assert " -n " not in pytest_line and "translations pages" not in dry.stdout
-    for page in ("", "xx/sgd", f"{SOURCE}/no_such_page"):
-        run = subprocess.run([make, "-s", *keep_venv, "check", f"PAGE={page}"], cwd=ROOT,
-                             capture_output=True, text=True, check=False)
-        assert run.returncode == 2 and run.stderr.count("\n") == 1 and "make check PAGE=" in run.stderr, run
 
 
 def test_plant_the_source_edited_without_sync(book):
@@ -373,109 +320,6 @@ def test_plant_glossary_schema_mistakes(book):
     assert any("'또 새 용어'" in m and "teaches no term" in m for m in messages), messages
 
 
-# --- the rules in detail ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("translated", "source"), [
-    ("x = 1  # one\n", "x = 1  # 하나\n"),
-    ('print("cost:", c)\n', 'print("비용:", c)\n'),
-    ('def f():\n    """Doc."""\n    return 1\n', 'def f():\n    """문서."""\n    return 1\n'),
-    ('print(f"{n} epochs, {m} updates")\n', 'print(f"에포크 {n}, 갱신 {m}번")\n'),
-    ('print(f"{a}: {b:.4f}")\n', 'print(f"{b:.4f}의 {a}")\n'),
-    ("%matplotlib inline\nx = 1\n", "%matplotlib inline\nx = 1  # 주석\n"),
-])
-def test_same_program_up_to_comments_and_strings(translated, source):
-    assert tr.code_difference(translated, source) is None
-
-
-@pytest.mark.parametrize(("translated", "source", "line"), [
-    ("x = 2\n", "x = 1\n", 1),
-    ("a = 1\nb = f(a)\n", "a = 1\nb = g(a)\n", 2),
-    ("a = 1\nb = 2\nc = 3\n", "a = 1\nb = 2\n", 3),
-    ('print(f"{b:.2f}")\n', 'print(f"{b:.4f}")\n', 1),
-    ('print(f"{a}")\n', 'print(f"{b}")\n', 1),
-    ("%matplotlib widget\n", "%matplotlib inline\n", 1),
-    ("x = (\n", "x = 1\n", 1),
-])
-def test_a_different_program_is_found_at_its_line(translated, source, line):
-    found = tr.code_difference(translated, source)
-    assert found is not None and found[0] == line, found
-
-
-def page_text(cells: str) -> str:
-    return "---\njupytext:\n  text_representation:\n    format_name: myst\n---\n\n# Title\n\n" + cells
-
-
-def test_parity_compares_doctests_tags_figures_and_headings():
-    src = tr.parse_page(page_text(
-        "## A\n\n```{code-cell} ipython3\n:tags: [hide-cell]\n\nx = 1\n```\n\n"
-        "```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: 그림\n---\nplt.plot([x])\n```\n\n"
-        "```python\n>>> x + 1\n2\n```\n\n### B\n"), "book/ko/p.md")
-    same = tr.parse_page(page_text(
-        "## A\n\n```{code-cell} ipython3\n:tags: [hide-cell]\n\nx = 1  # one\n```\n\n"
-        "```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: figure\n---\nplt.plot([x])\n```\n\n"
-        "```python\n>>> x + 1\n2\n```\n\n### B\n"), "book/en/p.md")
-    assert tr.compare_pages(same, src) == []
-    drifted = tr.parse_page(page_text(
-        "## A\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nx = 1\n```\n\n"
-        "```{code-cell} ipython3\nplt.plot([x])\n```\n\n"
-        "```python\n>>> x + 1\n3\n```\n\n## B\n"), "book/en/p.md")
-    messages = "\n".join(str(p) for p in tr.compare_pages(drifted, src))
-    assert "book/en/p.md:11: code cell 1 (line 11): option tags is ['remove-cell'], the source has ['hide-cell']" \
-        in messages
-    assert "book/en/p.md:17: code cell 2 (line 17): option mystnb of the source is missing" in messages
-    assert "book/en/p.md:22: ```python block 1 (line 21), example 1: expects '3', book/ko/p.md line 27 expects '2'" \
-        in messages
-    assert "book/en/p.md: 0 figure cells (cells []), book/ko/p.md has 1 (cells [2])" in messages
-    assert "book/en/p.md:26: headings differ" in messages and "heading 3 is level 2 (## B)" in messages
-
-
-def test_prose_excludes_code_math_and_links():
-    page = tr.parse_page(page_text(
-        "본문 `코드` $x$ [링크](https://example.org/레이어) {doc}`레이어`\n\n"
-        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: 그림 설명\n---\nx = 1\n```\n\n"
-        ":::{admonition} 풀이\n:class: dropdown\n\n안쪽 문장\n:::\n\n$$\nx = 레이어\n$$\n"))
-    prose = {line: text.strip() for line, text in page.prose}
-    assert "레이어" not in " ".join(prose.values())
-    assert "본문" in prose[9] and "코드" not in prose[9]
-    assert any(text == "그림 설명" for text in prose.values())
-    assert any(text == "풀이" for text in prose.values())
-    assert any(text == "안쪽 문장" for text in prose.values())
-
-
-def test_variant_matching():
-    assert tr.variant_pattern("레이어").search("출력 레이어를 쌓습니다")
-    assert not tr.variant_pattern("레이어").search("플레이어")
-    assert tr.variant_pattern("Tensorflow").search("tensorflow is")
-    assert not tr.variant_pattern("Tensorflow").search("TensorFlow is")
-    assert not tr.variant_pattern("mini batch").search("mini batches")
-    assert tr.variant_pattern("경사 하강 법").search("경사  하강 법으로")
-
-
-def test_sync_writes_only_the_record_and_keeps_line_endings(tmp_path):
-    text = (
-        "---\njupytext:\n  format_name: myst\ntranslation:\n  source: old\n"
-        "  source_sha256: 'abc'\n---\n\n# T\r\nbody\n"
-    )
-    once = tr.with_record(text, "book/ko/p.md", "0123456789ab")
-    assert once.endswith("---\n\n# T\r\nbody\n")
-    assert "jupytext:\n  format_name: myst\n" in once and "old" not in once
-    assert tr.with_record(once, "book/ko/p.md", "0123456789ab") == once
-    # a digest of digits only stays a string
-    assert yaml.safe_load(once.split("---\n")[1])["translation"]["source_sha256"] == "0123456789ab"
-    crlf = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    written = tr.with_record(crlf, "book/ko/p.md", "0123456789ab")
-    assert written.count("\n") == written.count("\r\n") and written.endswith("---\r\n\r\n# T\r\nbody\r\n")
-    assert tr.rule.front_matter(written)["translation"]["source"] == "book/ko/p.md"
-
-
-def test_the_source_digest_ignores_line_endings(tmp_path):
-    lf, crlf = tmp_path / "lf.md", tmp_path / "crlf.md"
-    lf.write_bytes(b"# \xec\x9d\xb4\nline\n")
-    crlf.write_bytes(b"# \xec\x9d\xb4\r\nline\r\n")
-    assert tr.rule.source_digest(lf) == tr.rule.source_digest(crlf)
-
-
 def test_start_copies_the_source_with_its_labels_renamed(book):
     (book / tr.page_rel(LANG, PAGE)).unlink()
     result = run_tool("--root", str(book), "start", PAGE, "--lang", LANG)
@@ -500,21 +344,6 @@ def test_diff_shows_what_changed_in_the_source(book):
     result = run_tool("--root", str(book), "diff", PAGE, "--lang", LANG)
     assert result.returncode == 0, result.stderr
     assert "+새로 더한 문장입니다." in result.stdout
-
-
-def test_the_make_target_runs_sync_and_demands_both_variables():
-    make = shutil.which("make")
-    assert make, "make is needed for `make translation-synced`"
-    keep_venv = ["-o", ".venv/.installed-requirements"]
-    dry = subprocess.run([make, "-n", *keep_venv, "translation-synced", "PAGE=sgd", "LANG=en"],
-                         cwd=ROOT, capture_output=True, text=True, check=False)
-    assert dry.returncode == 0, dry.stderr
-    assert 'python -m tools.translations sync "sgd" --lang "en"' in dry.stdout
-    for args in (["PAGE=sgd"], ["LANG=en"]):
-        run = subprocess.run([make, "-s", *keep_venv, "translation-synced", *args], cwd=ROOT,
-                             capture_output=True, text=True, check=False,
-                             env={**os.environ, "LANG": "C.UTF-8"})
-        assert run.returncode != 0 and "make translation-synced PAGE=" in run.stderr, run
 
 
 def test_the_tool_reports_bad_input_in_one_line():
