@@ -1,10 +1,18 @@
-"""Facts about the book that tests and tools share: where pages are, which languages exist."""
+"""Facts about the book that tests and tools share: where pages are, which languages exist, and
+how the built site's pages are named, linked and indexed."""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import json
 import os
+import posixpath
+import re
 from pathlib import Path
+from urllib.parse import urlparse
 
+from book_ext.book_languages import HANGUL as HANGUL_RANGE
 from tools import translations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +72,33 @@ def in_cache(cache, uri: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+# --- the built site -----------------------------------------------------------------------------
+
+HANGUL = re.compile(f"[{HANGUL_RANGE}]")
+
+
+def load_ext(name: str):
+    """A module of book_ext/ (the book's Sphinx extensions): the package book_ext, installed by make venv."""
+    return importlib.import_module(f"book_ext.{name}")
+
+
+def lang_of(rel: str) -> str:
+    return rel.split("/")[0]
+
+
+def name_of(rel: str) -> str:
+    return rel.split("/", 1)[1].removesuffix(".html")
+
+
+def resolve(rel: str, href: str) -> str:
+    """The site path that ``href``, written in page ``rel``, points at (no query or fragment)."""
+    path = urlparse(href).path
+    return posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+
+
+@functools.cache
+def search_index(built: Path, lang: str) -> dict:
+    text = (built / lang / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])

@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.bookinfo import languages, site_pages
+from tests.bookinfo import languages, load_ext, site_pages
 from tests.conftest import TIMEOUT_MS, Tab
-from tests.test_site import inflected_only, load_ext
+from tests.test_site_search import inflected_only
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -94,7 +94,7 @@ def test_pages_offline_without_errors_and_each_switch_leads_to_the_same_page(tab
 
 def test_phone_width_has_no_sideways_scrolling(browser, server):
     """The tutorial's page on a phone, in every language. (The explorer's pages are checked at
-    390 and 320 px by tests/test_explorer.py.)"""
+    390 and 320 px by tests/test_explorer_browser.py.)"""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     context.set_default_timeout(TIMEOUT_MS)
     try:
@@ -133,7 +133,7 @@ def search(tab: Tab, lang: str, query: str) -> list[str]:
 
 
 def test_korean_search_finds_a_page_that_has_the_word_only_with_particles(tab, soup_of):
-    # The words of the page this file opens (tests/test_site.py checks the index of every page).
+    # The words of the page this file opens (tests/test_site_search.py checks the index of every page).
     found = inflected_only(soup_of, [PAGE.removesuffix(".html")])
     assert found, f"ko/{PAGE} uses no word only with a particle: the search has nothing to show"
     # A word of the book's subject if one qualifies (회귀 is the issue's example), else any.

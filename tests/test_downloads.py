@@ -28,9 +28,8 @@ from bs4 import BeautifulSoup, SoupStrainer
 from pypdf import PdfReader
 
 from book_ext import book_languages
-from tests.bookinfo import BUILD_HTML, languages, offers_notebook, toc_pages
+from tests.bookinfo import BUILD_HTML, languages, load_ext, offers_notebook, toc_pages
 from tests.conftest import TIMEOUT_MS, VIEWPORT, Tab
-from tests.test_site import load_ext
 
 pytestmark = pytest.mark.book
 

@@ -76,10 +76,13 @@ def succeeded(result):
     return stdout
 
 
-def assert_prints_predictions(stdout, predictions):
-    """The human output names each prediction for the inputs 5 and 4, to 6 decimals."""
-    for x, y in zip([5, 4], predictions):
+def human_output(runs, name, json_name):
+    """The stdout of the good run ``name``, checking that it names each prediction of the --json run
+    ``json_name`` (the same training) for the inputs 5 and 4, to 6 decimals."""
+    stdout = succeeded(runs[name])
+    for x, y in zip([5, 4], json_output(runs[json_name])["predictions"]):
         assert f"H({x}) = {y:.6f}" in stdout, stdout
+    return stdout
 
 
 def json_output(result):
@@ -164,9 +167,7 @@ def test_the_cli_predicts_what_the_built_page_printed(runs, soup_of, lang):
 
 @pytest.mark.tensorflow
 def test_human_output_shows_the_predictions(runs):
-    stdout = succeeded(runs["fast_quiet"])
-    predictions = json_output(runs["fast_json"])["predictions"]
-    assert_prints_predictions(stdout, predictions)
+    stdout = human_output(runs, "fast_quiet", "fast_json")
     assert re.search(r"^W = -0\.99\d+\s+b = 0\.99\d+$", stdout, re.MULTILINE), stdout
     assert re.search(r"^final loss .*: \d\.\d+e-\d+$", stdout, re.MULTILINE), stdout
 
@@ -319,9 +320,7 @@ def test_tf1_session_learns_the_line(runs):
 
 @pytest.mark.tensorflow
 def test_tf1_session_human_output(runs):
-    stdout = succeeded(runs["tf1_human"])
-    predictions = json_output(runs["tf1_json"])["predictions"]
-    assert_prints_predictions(stdout, predictions)
+    stdout = human_output(runs, "tf1_human", "tf1_json")
     assert re.search(r"^step 200\s+cost", stdout, re.MULTILINE), stdout
 
 

@@ -67,14 +67,16 @@ def test_cells_need_nothing_that_only_a_doctest_defines(lang, page):
     assert not problems, "\n".join(problems)
 
 
-def test_a_cell_that_needs_a_doctest_is_found(tmp_path):
+def lent_names_after_a_cell(tmp_path, rest: str) -> list[str]:
+    """What book_examples.lent_names finds in a page of a title and a cell that defines ``a`` (lines 1
+    to 5), then ``rest`` (from line 6 on)."""
     page = tmp_path / "page.md"
-    page.write_text("""# A page
+    page.write_text("# A page\n\n```{code-cell} ipython3\na = 1\n```\n" + rest, encoding="utf-8")
+    return book_examples.lent_names(page)
 
-```{code-cell} ipython3
-a = 1
-```
 
+def test_a_cell_that_needs_a_doctest_is_found(tmp_path):
+    problems = lent_names_after_a_cell(tmp_path, """
 ```python
 >>> b = a + 1
 >>> import math as m
@@ -88,21 +90,14 @@ print(b, m.pi)
 b = 5
 print(b)
 ```
-""", encoding="utf-8")
-    problems = book_examples.lent_names(page)
+""")
     # Line 12 reads b and m, which only the doctests at lines 8 and 9 define; the last cell defines b itself.
     assert [(p.split(":")[1], p.split("'")[1]) for p in problems] == [("12", "b"), ("12", "m")], problems
     assert "doctest at line 8" in problems[0] and "doctest at line 9" in problems[1], problems
 
 
 def test_a_cell_that_needs_a_hidden_check_is_found(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text("""# A page
-
-```{code-cell} ipython3
-a = 1
-```
-
+    problems = lent_names_after_a_cell(tmp_path, """
 % invisible-code-block: python
 %
 % assert a == 1
@@ -111,6 +106,5 @@ a = 1
 ```{code-cell} ipython3
 print(c)
 ```
-""", encoding="utf-8")
-    problems = book_examples.lent_names(page)
+""")
     assert len(problems) == 1 and ":12:" in problems[0] and "'c'" in problems[0] and "line 7" in problems[0], problems
