@@ -152,6 +152,19 @@ def test_an_unknown_language_names_the_languages_of_the_book(scratch_book):
     assert not paths.build.exists()
 
 
+def test_a_page_that_fails_in_the_execution_pass_stops_the_build_before_the_sites(scratch_book, monkeypatch, capsys):
+    """The site build would execute it again without the pass's checks and warning filters, and might pass."""
+    from tools.build import cli
+
+    paths = scratch_book()
+    monkeypatch.setattr(cli, "execute", lambda *args, **kwargs: ["book/ko/index.md"])
+    monkeypatch.setattr(cli, "build_sites", lambda *args: pytest.fail("the sites were built"))
+    assert cli.main(["--root", str(paths.root)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: 1 page(s) failed in the execution pass") and "_build/logs/execute.log" in line
+    assert not inputs.up_to_date(paths, ["ko"])
+
+
 # ---- the execution pass's order ------------------------------------------------------------------
 
 

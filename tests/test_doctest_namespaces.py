@@ -1,7 +1,7 @@
 """The build checks a page's doctests in the page's Jupyter kernel and records the results; `make test`
 reports those instead of running the page again (book_ext/book_examples.py). That is only sound if a
 doctest sees the same names there as in a plain Sybil run under pytest. IPython's kernel adds its own
-(In, Out, _, _1, display, get_ipython, ...): a doctest that used one would pass in the build and fail under
+(In, Out, __, _1, display, get_ipython, ...): a doctest that used one would pass in the build and fail under
 pytest. Here one page runs both ways, with a doctest that tells the two namespaces apart."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ x + 1
 ...     except NameError:
 ...         return False
 ...     return True
->>> [name for name in ("In", "Out", "_", "_i", "_1", "get_ipython", "display", "x") if visible(name)]
+>>> [name for name in ("In", "Out", "__", "_i", "_1", "get_ipython", "display", "x") if visible(name)]
 ['x']
 >>> y = x + 1
 ```

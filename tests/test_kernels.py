@@ -133,12 +133,14 @@ def book(scratch_book, monkeypatch) -> Paths:
 @pytest.mark.kernel
 def test_each_page_gets_a_fresh_kernel_forked_with_the_preloaded_modules(book, capsys):
     before = leftovers()
-    execute(book, ["ko"], digest=DIGEST, preload=PRELOAD)
+    failed = execute(book, ["ko"], digest=DIGEST, preload=PRELOAD)
+    assert failed == ["book/ko/broken.md"]  # the build stops on it (cli.py), before the sites
     # Each page's kernel was shut down and its client closed: an open client can hang this
     # process at exit, when the garbage collector closes the client's sockets.
     assert_nothing_left(before, "the execution pass")
     summary = capsys.readouterr().out
     assert "succeeded: 4, failed: book/ko/broken.md" in summary
+    assert "\n  book/ko/broken.md: ValueError: boom\n" in summary, summary  # the error's own line
     cache = get_cache(str(book.cache))
     seen = {}
     for record in cache.list_cache_records():

@@ -91,7 +91,10 @@ def build(paths: Paths, langs: list[str], args: argparse.Namespace) -> int:
     timings = {}
     started = time.perf_counter()
     if not args.keep_cache:
-        execute(paths, built, fork=not args.plain_kernels, digest=digest)
+        failed = execute(paths, built, fork=not args.plain_kernels, digest=digest)
+        if failed:
+            raise BuildError(f"{len(failed)} page(s) failed in the execution pass; the lines above say how, "
+                             f"{paths.shown(paths.logs / 'execute.log')} has each traceback")
     timings["execute"] = time.perf_counter() - started
     started = time.perf_counter()
     compile_catalogs(paths)

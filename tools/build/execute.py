@@ -45,7 +45,7 @@ def notebooks(paths: Paths, langs: list[str]) -> list[Path]:
 
 
 def execute(paths: Paths, langs: list[str], fork: bool = True, digest: str | None = None,
-            preload: tuple[str, ...] = kernels.PRELOAD) -> None:
+            preload: tuple[str, ...] = kernels.PRELOAD) -> list[str]:
     """Execute every notebook page into a fresh jupyter-cache, KERNELS kernels at a time.
 
     Each page runs in a kernel of its own, forked from a server that has imported ``preload``
@@ -84,7 +84,7 @@ def execute(paths: Paths, langs: list[str], fork: bool = True, digest: str | Non
     log_path = paths.logs / "execute.log"
     lock = threading.Lock()
     times: dict[str, float] = {}
-    failed: list[str] = []
+    failed: dict[str, str] = {}  # page: the last line of its error
     print(f"Executing {len(pages)} pages, {KERNELS} kernels at a time (log: {paths.shown(log_path)})", flush=True)
     with log_path.open("w", encoding="utf-8") as log, contextlib.ExitStack() as stack:
         server = (stack.enter_context(kernels.ForkServer(log, preload))
@@ -109,7 +109,7 @@ def execute(paths: Paths, langs: list[str], fork: bool = True, digest: str | Non
             with lock:
                 times[key] = round(result.time, 2)
                 if result.err:
-                    failed.append(key)
+                    failed[key] = last_line(result.exc_string)
                     NbProjectRecord.set_traceback(project_nb.uri, result.exc_string, cache.db)
                     log.write(f"{key}: failed\n{result.exc_string}\n")
                 else:
@@ -122,9 +122,19 @@ def execute(paths: Paths, langs: list[str], fork: bool = True, digest: str | Non
             for future in [pool.submit(run, page) for page in pages]:
                 future.result()
     times_file.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n", encoding="utf-8")
-    # A failed page is not cached: its build executes it again and stops on the error
-    # (raise_on_error), naming the page.
-    print(f"succeeded: {len(pages) - len(failed)}" + (f", failed: {', '.join(failed)}" if failed else ""))
+    # A failed page is not cached, and the build stops before the sites (cli.py): the site build would
+    # execute it again, without the checks and warning filters of this pass, and might pass.
+    print(f"succeeded: {len(pages) - len(failed)}" + (f", failed: {', '.join(sorted(failed))}" if failed else ""))
+    for key in sorted(failed):
+        print(f"  {key}: {failed[key]}")
+    return sorted(failed)
+
+
+def last_line(error: str) -> str:
+    """The line of an error report that names the error (nbclient's reports end with it, then blank lines
+    and ANSI colours)."""
+    lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", error or "").splitlines() if line.strip()]
+    return " ".join(lines[-1].split())[:300] if lines else "(no error message)"
 
 
 def guessed_seconds(paths: Paths, page: Path) -> float:
