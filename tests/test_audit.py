@@ -72,3 +72,12 @@ def test_a_page_that_misses_once_is_judged_on_the_median_of_three_runs(monkeypat
     second = audit.judged("", "ko/search.html", "mobile")
     assert second["performance"] == 0.72 and second["runs"] == 3
     assert audit.misses("ko/search.html", "mobile", second)
+
+
+def test_a_bad_option_is_one_line_and_exit_2(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as stop:
+        audit.main(["--bogus"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1

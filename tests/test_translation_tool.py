@@ -154,3 +154,11 @@ def test_the_source_digest_ignores_line_endings(tmp_path):
     lf.write_bytes(b"# \xec\x9d\xb4\nline\n")
     crlf.write_bytes(b"# \xec\x9d\xb4\r\nline\r\n")
     assert tr.rule.source_digest(lf) == tr.rule.source_digest(crlf)
+
+
+def test_a_usage_error_is_one_line_without_the_usage_block():
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tools.translations", "bogus"], capture_output=True, text=True,
+                            check=False, env={**os.environ, "PYTHONUTF8": "1"})
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "invalid choice" in result.stderr

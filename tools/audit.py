@@ -14,7 +14,6 @@ where a score is under its goal (``GOALS``).
 
 from __future__ import annotations
 
-import argparse
 import functools
 import gzip
 import json
@@ -25,6 +24,8 @@ import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tools.cli import OneLineParser
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -153,7 +154,7 @@ def table(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="audit.py", description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="audit.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8765, help="the port to serve the site on (default 8765)")
     parser.add_argument("only", nargs="*", help="audit only the pages whose path contains one of these (ko/search)")
     args = parser.parse_args(argv)

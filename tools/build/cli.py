@@ -34,8 +34,8 @@ def parser() -> OneLineParser:
                              "it are executed by their build); for work on the site, never for a release")
     parser.add_argument("--plain-kernels", action="store_true",
                         help="start every page's kernel as a new process that imports everything itself, "
-                             "instead of forking it from a server that imported TensorFlow once (make bench "
-                             "compares the two)")
+                             "instead of forking it from a server that imported TensorFlow once (to compare the "
+                             "two, or where forking fails)")
     parser.add_argument("--sites-only", action="store_true",
                         help="leave out the PDFs and offline bundles (tests of the sites; never for a release)")
     parser.add_argument("--only", metavar="LANG", action="append",

@@ -11,11 +11,12 @@ A mistake on the command line or in a file is one ``error:`` line on stderr, exi
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import yaml
+
+from tools.cli import OneLineParser
 
 from ._concepts import concept_order_problems
 from ._glossary import glossary_problems, glossary_schema_problems
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m tools.translations",
         description="Keep the translations of the book in step with the source language.",
     )
