@@ -49,6 +49,14 @@ def test_the_root_page_offers_every_language_each_marked_with_its_own(paths):
     assert "data-lang" in page.script.string, "the script that marks the preferred language is missing"
 
 
+def test_a_language_without_a_description_leaves_no_stray_separator(scratch_book, monkeypatch):
+    monkeypatch.delenv("BOOK_SITE_URL", raising=False)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    paths = scratch_book(files={"_config.yml": CONFIG.replace(", description: step by step", "")})
+    page = soup(paths, ["ko", "en"])
+    assert page.find("meta", attrs={"name": "description"})["content"] == "한 단계씩"
+
+
 def test_values_are_escaped_not_markup(paths):
     page = soup(paths, ["ko", "en"])
     assert page.title.string == f"선형 회귀 · {TRICKY}"

@@ -33,7 +33,7 @@ def render_root_page(paths: Paths, langs: list[str]) -> str:
     return templates().get_template("root.html").render(
         languages=offered,
         title=" · ".join(entries[lang]["title"] for lang in langs),
-        description=" / ".join(entries[lang].get("description", "") for lang in langs),
+        description=" / ".join(entries[lang]["description"] for lang in langs if entries[lang].get("description")),
         address=address,
         base=address or "",  # links absolute where the sites' address is known, as search engines want them
         card=book_discovery.CARD,
