@@ -323,5 +323,7 @@ def sybil(root: Path, digest: Callable[[], str]):
             cache[page] = valid_record(root, page, digest())
         return cache[page]
 
+    # Every page under <root>/book/ and nothing elsewhere (a pattern alone matches a path from its right
+    # end: "book/**/*.md" would also collect a folder named book/ under tests/).
     return Sybil(parsers=[FromBuild(parser, record_of) for parser in parsers()],
-                 path=str(root), patterns=["book/**/*.md"], excludes=["**/README.md"])
+                 path=str(root / "book"), patterns=["*.md"], excludes=["README.md"])

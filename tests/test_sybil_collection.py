@@ -108,3 +108,13 @@ print(c)
 ```
 """)
     assert len(problems) == 1 and ":12:" in problems[0] and "'c'" in problems[0] and "line 7" in problems[0], problems
+
+
+def test_only_the_pages_under_the_books_own_folder_are_collected(tmp_path):
+    """A folder named book/ elsewhere (a tiny test project, say) holds no page of the book."""
+    sybil = book_examples.sybil(tmp_path, lambda: "digest")
+    assert sybil.should_parse(tmp_path / "book" / "ko" / "sgd.md")
+    assert sybil.should_parse(tmp_path / "book" / "en" / "sgd.md")
+    assert not sybil.should_parse(tmp_path / "book" / "README.md")
+    assert not sybil.should_parse(tmp_path / "tests" / "roots" / "test-x" / "book" / "ko" / "sgd.md")
+    assert not sybil.should_parse(tmp_path / "README.md")
