@@ -148,7 +148,7 @@ def plan(found: list[tuple[int, str]], code_cells: int) -> dict[int, list[int]] 
     return after
 
 
-def test_warning_filters(root: Path) -> list[str]:
+def configured_warning_filters(root: Path) -> list[str]:
     """The warning filters pytest applies to every test (pyproject.toml's ``filterwarnings``), which the build's
     kernels apply too: a warning that fails a page under pytest fails it in the build."""
     import tomllib
@@ -179,7 +179,8 @@ def apply_warning_filters(filters: list[str]) -> None:
 
 def warnings_cell(root: Path) -> str:
     """The code of the extra cell that applies pytest's warning filters in the kernel before the page runs."""
-    return f"__import__('book_ext.book_examples').book_examples.apply_warning_filters({test_warning_filters(root)!r})"
+    filters = configured_warning_filters(root)
+    return f"__import__('book_ext.book_examples').book_examples.apply_warning_filters({filters!r})"
 
 
 def checking_cell(path: Path, lines: list[int]) -> str:

@@ -106,10 +106,11 @@ def violations(browser, base: str, pages: list[str], themes=("light", "dark"), b
     """One line per element that breaks a rule, on any of ``pages``, in any of ``themes``, at either width.
     With ``book_theme``, each page but the root page must have taken the theme."""
     found: list[str] = []
+    axe_script = Axe().axe_script
     context = browser.new_context(viewport=WIDTHS["desktop"], color_scheme=themes[0])
     try:
         page = context.new_page()
-        page.evaluate(Axe().axe_script)  # only to ask axe for its rules, once
+        page.evaluate(axe_script)  # only to ask axe for its rules, once
         rules = page.evaluate("tags => axe.getRules(tags)", TAGS)
         every = [rule["ruleId"] for rule in rules] + EXTRA
         by_theme = [rule["ruleId"] for rule in rules if set(rule["tags"]) & set(THEME_CATEGORIES)]
@@ -118,7 +119,7 @@ def violations(browser, base: str, pages: list[str], themes=("light", "dark"), b
             for rel in pages:
                 page.emulate_media(color_scheme=themes[0])
                 page.goto(base + rel, wait_until="load")  # at this width: the theme's scripts measure on load
-                page.evaluate(Axe().axe_script)
+                page.evaluate(axe_script)
                 has_code = page.locator(CODE).count() > 0
                 for n, theme in enumerate(themes):
                     page.emulate_media(color_scheme=theme)

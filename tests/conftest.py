@@ -54,8 +54,8 @@ def scratch_book(tmp_path):
 def book_app(app_params, make_app):
     """Sphinx's ``app`` for a testroot laid out as the book: one site per language, its source
     pages/<language>/ (the ``language`` of the marker's confoverrides), next to the other languages'
-    pages, glossary.yml and locale/, as the build has book/<language>/ (a folder of pages named book/
-    would be collected by Sybil, conftest.py); the output goes to _build/<language>/."""
+    pages, glossary.yml and locale/, as the build has book/<language>/; the output goes to
+    _build/<language>/."""
     args, kwargs = app_params
     root, language = kwargs["srcdir"], kwargs.get("confoverrides", {}).get("language", "ko")
     return make_app(*args, **{**kwargs, "srcdir": root / "pages" / language, "builddir": root / "_build" / language})

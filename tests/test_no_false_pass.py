@@ -49,7 +49,7 @@ def test_pytests_warning_filters_are_read_and_applied_as_pytest_reads_them(tmp_p
     (tmp_path / "pyproject.toml").write_text(
         '[tool.pytest.ini_options]\nfilterwarnings = ["error:Glyph:UserWarning", '
         '"ignore:old:DeprecationWarning", "error::matplotlib.MatplotlibDeprecationWarning"]\n', encoding="utf-8")
-    filters = book_examples.test_warning_filters(tmp_path)
+    filters = book_examples.configured_warning_filters(tmp_path)
     assert len(filters) == 3
     from matplotlib import MatplotlibDeprecationWarning
 
@@ -63,7 +63,7 @@ def test_pytests_warning_filters_are_read_and_applied_as_pytest_reads_them(tmp_p
             warnings.warn("old API", DeprecationWarning, stacklevel=1)  # ignored
             warnings.warn("another thing", UserWarning, stacklevel=1)  # only Glyph is an error
         assert [str(w.message) for w in shown] == ["another thing"]
-    assert book_examples.test_warning_filters(tmp_path / "nowhere") == []
+    assert book_examples.configured_warning_filters(tmp_path / "nowhere") == []
 
 
 @pytest.mark.kernel

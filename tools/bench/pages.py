@@ -50,7 +50,7 @@ def weigh(browser, root: Path, page: Path) -> dict:
 
 def measure(root: Path, browser=None) -> dict:
     """Every built page's weight, heaviest first; ``browser``: a Playwright Chromium open already
-    (the tests'), else Debian's Chromium is launched here."""
+    (the tests'), else the build's Chromium (tools/build/chromium.py) is launched here."""
     root = root.resolve()
     if not (root / "index.html").is_file():
         return {"error": f"no built book in {root}: run make book"}

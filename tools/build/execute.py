@@ -36,8 +36,9 @@ def notebooks(paths: Paths, langs: list[str]) -> list[Path]:
     from tools.translations import toc_files
 
     found = []
+    names = toc_files(paths.root)
     for lang in langs:
-        for name in toc_files(paths.root):
+        for name in names:
             path = paths.root / "book" / lang / f"{name}.md"
             if path.is_file() and is_notebook(path):
                 found.append(path)

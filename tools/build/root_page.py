@@ -27,9 +27,12 @@ def templates():
 def render_root_page(paths: Paths, langs: list[str]) -> str:
     """The root index.html, offering ``langs`` (the first is the page's own language)."""
     config = book_languages.read_config(paths.root)
+    return _render(config, langs, book_discovery.root_address(paths.root, config))
+
+
+def _render(config: dict, langs: list[str], address: str | None) -> str:
     entries = book_languages.entries(config)
     offered = [{"code": lang, "name": entries[lang]["name"], "title": entries[lang]["title"]} for lang in langs]
-    address = book_discovery.root_address(paths.root, config)
     return templates().get_template("root.html").render(
         languages=offered,
         title=" · ".join(entries[lang]["title"] for lang in langs),
@@ -44,9 +47,10 @@ def write_root(paths: Paths, langs: list[str]) -> None:
     """index.html, robots.txt and .nojekyll in _build/html."""
     site = paths.site
     site.mkdir(parents=True, exist_ok=True)
-    (site / "index.html").write_text(render_root_page(paths, langs), encoding="utf-8")
+    config = book_languages.read_config(paths.root)
+    address = book_discovery.root_address(paths.root, config)
+    (site / "index.html").write_text(_render(config, langs, address), encoding="utf-8")
     # Every page may be crawled; each language's sitemap (book_discovery.py) is named where it exists.
-    address = book_discovery.root_address(paths.root, book_languages.read_config(paths.root))
     sitemaps = [f"Sitemap: {address}{lang}/sitemap.xml" for lang in langs
                 if address and (site / lang / "sitemap.xml").is_file()]
     (site / "robots.txt").write_text("\n".join(["User-agent: *", "Allow: /", *sitemaps]) + "\n", encoding="utf-8")
